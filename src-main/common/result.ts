@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'IO_ERROR',
   'UNKNOWN_METHOD',
   'UNAVAILABLE',
+  'INTERNAL',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -23,7 +23,10 @@ export const settingsSchema = z
 
 export type Settings = z.infer<typeof settingsSchema>;
 
-export const settingsPatchSchema = settingsSchema.partial() as unknown as z.ZodType<Partial<Settings>>;
+/** A partial update: only the keys sent, validated, with no defaults filled in (they would overwrite the user's values). */
+export const settingsPatchSchema = z
+  .object(Object.fromEntries(Object.entries(settingsSchema.shape).map(([key, field]) => [key, field.unwrap().optional()])))
+  .strict() as unknown as z.ZodType<Partial<Settings>>;
 
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
 

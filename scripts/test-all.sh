@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: lint, type-check (every project, Electron main and preload
+# included), build, unit + integration tests (vitest), end-to-end tests (Playwright in Chromium).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
+
+step "lint";            npx eslint . --max-warnings 0
+step "type-check";      npm run --silent typecheck
+step "build";           npx electron-vite build
+step "unit + integration tests (vitest)"; npx vitest run
+step "end-to-end tests (Playwright: web in Chromium; electron where a binary exists)"
+npx playwright test

@@ -1,0 +1,125 @@
+/**
+ * The `lathe` command. Runs under plain Node (never imports electron).
+ *   lathe [folder]                      open the folder in the Lathe app (Electron)
+ *   lathe serve [folder] [--port N]     serve Lathe to a browser on 127.0.0.1 with a token
+ * Later subcommands (bench, run, profile, nb) register here.
+ */
+import { resolve, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { version } from '../../package.json';
+import { createWorkbench } from '../core/workbench';
+import { defaultUserDir } from '../core/settings/user-dir';
+import { startServer } from '../server/server';
+import { launchApp } from './open-app';
+
+const HELP = `Lathe ${version}: a workbench for Python ML engineers.
+
+Usage:
+  lathe [folder]                     Open a folder in the Lathe desktop app.
+  lathe serve [folder] [--port N]    Serve Lathe to your browser on 127.0.0.1.
+                                     Prints a URL with a one-time token; open it.
+                                     --port 0 picks a free port (default ${7780}).
+  lathe --help                       Show this help.
+  lathe --version                    Show the version.
+
+Environment:
+  LATHE_USER_DIR    where settings, keybindings and recent projects live
+                    (default: ~/.config/lathe on Linux)
+`;
+
+export const DEFAULT_PORT = 7780;
+
+async function serve(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (positionals.length > 1) {
+    process.stderr.write(`lathe serve: one folder at most (got ${positionals.length})\n`);
+    return 2;
+  }
+  const requested = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  if (!Number.isInteger(requested) || requested < 0 || requested > 65535) {
+    process.stderr.write(`lathe serve: --port must be a number from 0 to 65535 (got "${values.port}")\n`);
+    return 2;
+  }
+  const folder = positionals[0] === undefined ? undefined : resolve(positionals[0]);
+  const workbench = await createWorkbench({
+    host: 'server',
+    version,
+    userDir: defaultUserDir(),
+    ...(folder !== undefined ? { folder } : {}),
+  });
+  if (workbench.openedAtStart && !workbench.openedAtStart.ok) {
+    process.stderr.write(`lathe serve: ${workbench.openedAtStart.message}\n`);
+    await workbench.dispose();
+    return 2;
+  }
+  const staticDir = join(__dirname, '..', 'renderer');
+  let server;
+  try {
+    server = await startServer({ workbench, staticDir, port: requested });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || values.port !== undefined) {
+      process.stderr.write(`lathe serve: cannot listen on 127.0.0.1:${requested}: ${(e as Error).message}\n`);
+      await workbench.dispose();
+      return 2;
+    }
+    server = await startServer({ workbench, staticDir, port: 0 });
+  }
+  const project = workbench.workspace.current();
+  process.stdout.write(
+    `Lathe ${version} is serving ${project ? project.root : '(no folder yet: open one from the page)'}\n` +
+      `Open this URL in your browser (it carries the access token):\n\n  ${server.url}\n\nPress Ctrl+C to stop.\n`,
+  );
+  await new Promise<void>((done) => {
+    const stop = () => done();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  await workbench.dispose();
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (first === '--version' || first === '-v') {
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
+  if (first === 'serve') return serve(rest);
+  if (first !== undefined && first.startsWith('-')) {
+    process.stderr.write(`lathe: unknown option ${first}\n\n${HELP}`);
+    return 2;
+  }
+  if (rest.length > 0) {
+    process.stderr.write(`lathe: unknown command "${first}". Run "lathe --help".\n`);
+    return 2;
+  }
+  const launched = launchApp(first === undefined ? undefined : resolve(first));
+  if (!launched.ok) {
+    process.stderr.write(`lathe: ${launched.message}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * The contract's method and event NAMES, with no runtime dependencies: the sandboxed preload imports this
+ * (and only this) so that zod and the schemas stay out of its bundle.
+ *
+ * The lists are checked against the contract both ways: `satisfies` rejects a name the contract does not
+ * declare, and the `Complete` checks below reject a contract name missing from a list.
+ * Pure: no node:*, no electron.
+ */
+import type { EventName, MethodName } from './contract';
+
+export const methodNameList = [
+  'app.info',
+  'app.pickFolder',
+  'workspace.open',
+  'workspace.current',
+  'workspace.close',
+  'workspace.recent',
+  'workspace.list',
+  'workspace.read',
+  'workspace.write',
+  'workspace.create',
+  'workspace.rename',
+  'workspace.delete',
+  'workspace.findFiles',
+  'workspace.getState',
+  'workspace.setState',
+  'settings.get',
+  'settings.update',
+  'settings.readFile',
+  'settings.writeFile',
+] as const satisfies readonly MethodName[];
+
+export const eventNameList = [
+  'workspace.opened',
+  'workspace.changed',
+  'workspace.branch',
+  'settings.changed',
+  'app.message',
+  'app.command',
+] as const satisfies readonly EventName[];
+
+/** Fails to compile, naming the missing names, when a list lacks one of the contract's names. */
+type Complete<Missing extends never> = Missing;
+export type MethodNameListIsComplete = Complete<Exclude<MethodName, (typeof methodNameList)[number]>>;
+export type EventNameListIsComplete = Complete<Exclude<EventName, (typeof eventNameList)[number]>>;
+
+const eventNameSet: ReadonlySet<string> = new Set<string>(eventNameList);
+
+export function isKnownEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && eventNameSet.has(name);
+}
+
+/** The IPC channel of a method or event. Same format as contract.ts's `ipcChannel` (a test keeps them equal). */
+export const ipcChannel = (name: MethodName | EventName): string => `lathe:${name}`;

@@ -1,0 +1,113 @@
+/**
+ * The composition root: builds the core services with their seams and exposes them as the contract's
+ * handlers plus one event hub. Hosts (Electron, server) only carry calls and events; they hold no state.
+ */
+import type { AppInfo, Handlers, ProjectInfo } from '../common/contract';
+import { DisposableStore } from '../common/disposable';
+import { err, ok, type Result } from '../common/result';
+import { EventHub } from './event-hub';
+import { SettingsService } from './settings/settings-service';
+import { WorkspaceService } from './workspace/workspace-service';
+
+export interface WorkbenchOptions {
+  readonly host: AppInfo['host'];
+  readonly version: string;
+  readonly userDir: string;
+  /** The host's native folder picker, where it has one. */
+  readonly pickFolder?: () => Promise<string | null>;
+  /** A folder to open at start (`lathe <folder>`, `lathe serve <folder>`). */
+  readonly folder?: string;
+}
+
+export interface Workbench {
+  readonly handlers: Handlers;
+  readonly hub: EventHub;
+  readonly workspace: WorkspaceService;
+  readonly settings: SettingsService;
+  /** The outcome of opening `options.folder`, for the host to report; null when none was given. */
+  readonly openedAtStart: Result<ProjectInfo> | null;
+  dispose(): Promise<void>;
+}
+
+export async function createWorkbench(options: WorkbenchOptions): Promise<Workbench> {
+  const store = new DisposableStore();
+  const hub = new EventHub();
+  const settings = store.add(await SettingsService.create({ userDir: options.userDir, hub }));
+  const workspace = store.add(
+    new WorkspaceService({ hub, excludes: () => settings.settings['files.exclude'] }),
+  );
+  let lastExcludes = settings.settings['files.exclude'];
+  store.add(
+    hub.subscribe((event, payload) => {
+      if (event !== 'settings.changed') return;
+      const next = (payload as { settings: typeof settings.settings }).settings['files.exclude'];
+      if (JSON.stringify(next) !== JSON.stringify(lastExcludes)) {
+        lastExcludes = next;
+        workspace.excludesChanged();
+      }
+    }),
+  );
+
+  const info: AppInfo = {
+    name: 'Lathe',
+    version: options.version,
+    host: options.host,
+    platform: process.platform,
+    userDir: options.userDir,
+    capabilities: { nativeFolderDialog: options.pickFolder !== undefined },
+  };
+
+  const open = async (root: string) => {
+    const opened = await workspace.open(root);
+    if (opened.ok) await settings.addRecent(opened.value.root, opened.value.name);
+    return opened;
+  };
+
+  const requireProject = () => workspace.current();
+
+  const handlers: Handlers = {
+    'app.info': async () => ok(info),
+    'app.pickFolder': async () =>
+      options.pickFolder
+        ? ok(await options.pickFolder())
+        : err('UNAVAILABLE', 'This host has no folder dialog: type the folder path instead.'),
+
+    'workspace.open': async ({ root }) => open(root),
+    'workspace.current': async () => ok(workspace.current()),
+    'workspace.close': async () => ok(await workspace.close()),
+    'workspace.recent': async () => ok(await settings.recent()),
+    'workspace.list': async ({ path }) => workspace.list(path),
+    'workspace.read': async ({ path }) => workspace.read(path),
+    'workspace.write': async (args) => workspace.write(args),
+    'workspace.create': async ({ path, kind }) => workspace.create(path, kind),
+    'workspace.rename': async ({ from, to }) => workspace.rename(from, to),
+    'workspace.delete': async ({ path }) => workspace.delete(path),
+    'workspace.findFiles': async ({ query, limit }) => workspace.findFiles(query, limit),
+    'workspace.getState': async () => {
+      const project = requireProject();
+      return ok(project ? await settings.getWorkspaceState(project.root) : null);
+    },
+    'workspace.setState': async ({ state }) => {
+      const project = requireProject();
+      if (!project) return err('NO_PROJECT', 'Open a folder first');
+      await settings.setWorkspaceState(project.root, state);
+      return ok();
+    },
+
+    'settings.get': async () => ok(settings.snapshot()),
+    'settings.update': async ({ patch }) => settings.update(patch),
+    'settings.readFile': async ({ file }) => settings.readFile(file),
+    'settings.writeFile': async ({ file, text, expectedVersion }) => settings.writeFile(file, text, expectedVersion),
+  };
+
+  const openedAtStart = options.folder !== undefined ? await open(options.folder) : null;
+
+  return {
+    handlers,
+    hub,
+    workspace,
+    settings,
+    openedAtStart,
+    dispose: () => store.dispose(),
+  };
+}

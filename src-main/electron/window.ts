@@ -1,0 +1,206 @@
+/**
+ * The main window and the web-contents hardening every window gets: sandboxed renderer with context
+ * isolation, a strict CSP, no navigation away from the app, no new windows (http(s) links open in the
+ * user's browser), no webviews, no permissions beyond the clipboard for the app itself.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  BrowserWindow,
+  dialog,
+  nativeTheme,
+  session,
+  shell,
+  type Session,
+  type WebContents,
+  type WebFrameMain,
+} from 'electron';
+
+/** The app's CSP. Also put it in the renderer's index.html as a <meta> tag: file:// responses may not carry headers. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * The dev server (electron-vite dev) needs Vite's inline React-refresh preamble and its HMR socket.
+ * Only used when ELECTRON_RENDERER_URL is set, never in a build.
+ */
+export const DEV_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+  "script-src 'self'",
+  "script-src 'self' 'unsafe-inline'",
+).replace("connect-src 'self'", "connect-src 'self' ws: wss:");
+
+/** Where the renderer comes from: the built index.html, or the dev server. */
+export type AppEntry = { readonly kind: 'file'; readonly path: string; readonly url: string } | { readonly kind: 'dev'; readonly url: string };
+
+/** Built layout: out/main/main.js, out/preload/preload.js, out/renderer/index.html. */
+const OUT_MAIN_DIR = __dirname;
+
+export function preloadPath(): string {
+  return join(OUT_MAIN_DIR, '..', 'preload', 'preload.js');
+}
+
+export function appEntry(env: NodeJS.ProcessEnv = process.env): AppEntry {
+  const dev = env.ELECTRON_RENDERER_URL;
+  if (dev) return { kind: 'dev', url: dev };
+  const path = join(OUT_MAIN_DIR, '..', 'renderer', 'index.html');
+  return { kind: 'file', path, url: pathToFileURL(path).href };
+}
+
+/** True when `url` is the app's own page: the exact index.html (any query/hash), or the dev server's origin. */
+export function isAppUrl(url: string, entry: AppEntry): boolean {
+  let u: URL;
+  let app: URL;
+  try {
+    u = new URL(url);
+    app = new URL(entry.url);
+  } catch {
+    return false;
+  }
+  if (entry.kind === 'dev') return u.origin === app.origin && (u.protocol === 'http:' || u.protocol === 'https:');
+  return u.protocol === 'file:' && u.host === app.host && decodeURIComponent(u.pathname) === decodeURIComponent(app.pathname);
+}
+
+/**
+ * The IPC trust check: only a main frame showing the app's own page may call the core. Subframes (an
+ * iframe of a previewed document, say) and anything navigated elsewhere may not.
+ */
+export function isTrustedFrame(
+  frame: Pick<WebFrameMain, 'url' | 'parent'> | null | undefined,
+  entry: AppEntry = appEntry(),
+): boolean {
+  if (!frame) return false;
+  try {
+    if (frame.parent !== null) return false;
+    return isAppUrl(frame.url, entry);
+  } catch {
+    return false; // a destroyed frame throws on access
+  }
+}
+
+export function isTrustedSender(frame: WebFrameMain | null): boolean {
+  return isTrustedFrame(frame);
+}
+
+function isWebUrl(url: string): boolean {
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function openExternally(url: string): void {
+  if (!isWebUrl(url)) return; // never hand file:, javascript:, custom schemes to the OS
+  shell.openExternal(url).catch((e: unknown) => console.error(`[lathe] could not open ${url}`, e));
+}
+
+const hardened = new WeakSet<WebContents>();
+
+/** No navigation away from the app, no new windows, no webviews. Idempotent. */
+export function hardenWebContents(contents: WebContents): void {
+  if (hardened.has(contents)) return;
+  hardened.add(contents);
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    openExternally(url);
+    return { action: 'deny' };
+  });
+  contents.on('will-navigate', (event) => {
+    const target = event.url;
+    if (target === contents.getURL()) return; // a reload
+    event.preventDefault();
+    openExternally(target);
+  });
+  contents.on('will-redirect', (event) => {
+    if (!isAppUrl(event.url, appEntry())) event.preventDefault();
+  });
+}
+
+const sessionsSecured = new WeakSet<Session>();
+
+/** CSP on every response, and no permissions except the clipboard for the app's own page. Idempotent. */
+export function secureSession(ses: Session, entry: AppEntry = appEntry()): void {
+  if (sessionsSecured.has(ses)) return;
+  sessionsSecured.add(ses);
+  const policy = entry.kind === 'dev' ? DEV_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY;
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    const headers: Record<string, string | string[]> = { ...(details.responseHeaders ?? {}) };
+    for (const key of Object.keys(headers)) {
+      if (key.toLowerCase() === 'content-security-policy') delete headers[key];
+    }
+    headers['Content-Security-Policy'] = [policy];
+    callback({ responseHeaders: headers });
+  });
+  const clipboard = new Set(['clipboard-read', 'clipboard-sanitized-write']);
+  ses.setPermissionRequestHandler((contents, permission, callback) => {
+    callback(clipboard.has(permission) && isAppUrl(contents.getURL(), entry));
+  });
+  ses.setPermissionCheckHandler((contents, permission) => {
+    return clipboard.has(permission) && contents !== null && isAppUrl(contents.getURL(), entry);
+  });
+}
+
+export interface MainWindowOptions {
+  readonly width?: number;
+  readonly height?: number;
+}
+
+/** Asks before a page with unsaved changes (its `beforeunload` returned a value) is closed or reloaded. */
+function confirmUnload(win: BrowserWindow): void {
+  win.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'warning',
+      buttons: ['Close Anyway', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'Unsaved changes',
+      message: 'You have unsaved changes. Close anyway?',
+      detail: 'Your unsaved changes will be lost.',
+      noLink: true,
+    });
+    // preventDefault ignores the page's beforeunload: the close (or reload) goes ahead.
+    if (choice === 0) event.preventDefault();
+  });
+}
+
+export function createMainWindow(opts: MainWindowOptions = {}): BrowserWindow {
+  const entry = appEntry();
+  secureSession(session.defaultSession, entry);
+  const win = new BrowserWindow({
+    width: opts.width ?? 1280,
+    height: opts.height ?? 820,
+    minWidth: 640,
+    minHeight: 400,
+    show: false,
+    title: 'Lathe',
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#1e1e1e' : '#ffffff',
+    webPreferences: {
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+      preload: preloadPath(),
+    },
+  });
+  hardenWebContents(win.webContents);
+  confirmUnload(win);
+  win.once('ready-to-show', () => win.show());
+  const loaded = entry.kind === 'dev' ? win.loadURL(entry.url) : win.loadFile(entry.path);
+  loaded.catch((e: unknown) => console.error('[lathe] the window could not load the app', e));
+  return win;
+}

@@ -1,0 +1,184 @@
+/**
+ * The server host: the built renderer over HTTP and the contract over one WebSocket, on 127.0.0.1 only,
+ * behind a random token and a same-origin check. It holds no state of its own: every connection talks
+ * to the same core, so a reloaded page re-attaches to everything that was running.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { ClientFrame, ServerFrame } from '../common/contract';
+import { dispatch } from '../common/dispatch';
+import type { Workbench } from '../core/workbench';
+import {
+  cookieName,
+  isAllowedHost,
+  isAllowedOrigin,
+  newToken,
+  parseCookies,
+  presentedToken,
+  tokensEqual,
+} from './auth';
+import { contentSecurityPolicy, serveStatic } from './static-files';
+
+export interface ServerOptions {
+  readonly workbench: Workbench;
+  /** The built renderer (out/renderer). */
+  readonly staticDir: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** A fixed token (tests); a random one by default. */
+  readonly token?: string;
+}
+
+export interface RunningServer {
+  readonly port: number;
+  readonly token: string;
+  /** The URL to open: it carries the token once; the server then keeps it in a cookie. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+/** Stop queueing events to a client that stopped reading (a frozen tab), instead of growing memory. */
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const token = options.token ?? newToken();
+  const { workbench } = options;
+  let port = 0;
+
+  const authorised = (req: IncomingMessage, url: URL): boolean =>
+    tokensEqual(
+      presentedToken({
+        query: url.searchParams.get('token'),
+        cookie: parseCookies(req.headers.cookie).get(cookieName(port)),
+        authorization: req.headers.authorization,
+      }),
+      token,
+    );
+
+  const admissionProblem = (req: IncomingMessage): { status: number; text: string } | null => {
+    if (!isAllowedHost(req.headers.host, port)) return { status: 403, text: 'Forbidden host' };
+    if (!isAllowedOrigin(req.headers.origin, port)) return { status: 403, text: 'Forbidden origin' };
+    return null;
+  };
+
+  const http = createServer((req, res) => {
+    handleHttp(req, res).catch((e: unknown) => {
+      console.error('[lathe] http handler failed', e);
+      if (!res.headersSent) res.writeHead(500).end('Internal error');
+      else res.destroy();
+    });
+  });
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const problem = admissionProblem(req);
+    if (problem) {
+      res.writeHead(problem.status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(problem.text);
+      return;
+    }
+    const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (!authorised(req, url)) {
+      res
+        .writeHead(401, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' })
+        .end(
+          '<!doctype html><title>Lathe</title><p>This Lathe server needs its token. Open the full URL that <code>lathe serve</code> printed.</p>',
+        );
+      return;
+    }
+    if (url.searchParams.has('token')) {
+      // Keep the token in an HttpOnly cookie and drop it from the address bar and history.
+      url.searchParams.delete('token');
+      res
+        .writeHead(302, {
+          'Set-Cookie': `${cookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+          Location: url.pathname + url.search,
+          'Cache-Control': 'no-store',
+        })
+        .end();
+      return;
+    }
+    const csp = contentSecurityPolicy(`'self' ws://${HOST}:${port} ws://localhost:${port}`);
+    if (!(await serveStatic(options.staticDir, url.pathname, res, csp))) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
+    }
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
+    const problem = admissionProblem(req) ?? (url.pathname !== '/ws' ? { status: 404, text: 'Not found' } : null);
+    const refusal = problem ?? (authorised(req, url) ? null : { status: 401, text: 'Unauthorized' });
+    if (refusal) {
+      socket.end(`HTTP/1.1 ${refusal.status} ${refusal.text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+  });
+
+  function attach(ws: WebSocket): void {
+    const send = (frame: ServerFrame): void => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+        ws.close(1013, 'client too slow');
+        return;
+      }
+      ws.send(JSON.stringify(frame));
+    };
+    const subscription = workbench.hub.subscribe((event, payload) => send({ t: 'event', event, payload }));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) return;
+      let frame: ClientFrame;
+      try {
+        frame = JSON.parse(data.toString()) as ClientFrame;
+      } catch {
+        ws.close(1007, 'frames are JSON');
+        return;
+      }
+      if (frame?.t !== 'call' || typeof frame.id !== 'number') return;
+      dispatch(workbench.handlers, frame.method, frame.args).then(
+        (result) => send({ t: 'result', id: frame.id, result }),
+        (e: unknown) => {
+          console.error(`[lathe] ${String(frame.method)} failed`, e);
+          send({
+            t: 'result',
+            id: frame.id,
+            result: { ok: false, code: 'INTERNAL', message: `Internal error in ${String(frame.method)}: ${String(e)}` },
+          });
+        },
+      );
+    });
+    ws.on('close', () => void subscription.dispose());
+    ws.on('error', () => void subscription.dispose());
+    send({ t: 'hello', clientId: randomUUID() });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, HOST, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  port = (http.address() as AddressInfo).port;
+
+  return {
+    port,
+    token,
+    url: `http://${HOST}:${port}/?token=${token}`,
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

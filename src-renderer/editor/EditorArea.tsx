@@ -1,0 +1,210 @@
+import { useEffect, useRef, useState } from 'react';
+import type { editor } from 'monaco-editor';
+import { effectiveTheme, getApp, setApp, useApp } from '../state/store';
+import { closeDocument, getDoc, onDocsChanged, setViewState } from './documents';
+import { loadMonaco } from './monaco';
+import { formatChord } from '../commands/keys';
+import { commands } from '../commands/instance';
+
+let activeEditor: editor.IStandaloneCodeEditor | null = null;
+
+/** The editor instance, for commands that act on it (focus, undo...). */
+export function currentEditor(): editor.IStandaloneCodeEditor | null {
+  return activeEditor;
+}
+
+export function EditorArea() {
+  const tabs = useApp((s) => s.tabs);
+  const active = useApp((s) => s.active);
+  return (
+    <section className="editor-area" aria-label="Editor">
+      {tabs.length > 0 ? (
+        <>
+          <TabStrip />
+          <Notice path={active} />
+          <MonacoHost />
+        </>
+      ) : (
+        <EditorEmpty />
+      )}
+    </section>
+  );
+}
+
+function TabStrip() {
+  const tabs = useApp((s) => s.tabs);
+  const active = useApp((s) => s.active);
+  const activeRef = useRef<HTMLDivElement>(null);
+  useEffect(() => activeRef.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' }), [active]);
+  return (
+    <div className="tab-strip" role="tablist" aria-label="Open files">
+      {tabs.map((tab) => (
+        <div
+          key={tab.path}
+          ref={tab.path === active ? activeRef : undefined}
+          role="tab"
+          aria-selected={tab.path === active}
+          data-path={tab.path}
+          data-dirty={tab.dirty ? 'true' : 'false'}
+          className={`tab ${tab.path === active ? 'active' : ''} ${tab.dirty ? 'dirty' : ''}`}
+          title={tab.path}
+          tabIndex={tab.path === active ? 0 : -1}
+          onMouseDown={(e) => {
+            if (e.button === 1) {
+              e.preventDefault();
+              void closeDocument(tab.path);
+            }
+          }}
+          onClick={() => setApp({ active: tab.path })}
+        >
+          <span className="tab-title">{tab.title}</span>
+          {tab.readOnly && <span className="tab-badge" title="Read-only">RO</span>}
+          <button
+            className="tab-close"
+            aria-label={tab.dirty ? `Close ${tab.title} (unsaved)` : `Close ${tab.title}`}
+            onClick={(e) => {
+              e.stopPropagation();
+              void closeDocument(tab.path);
+            }}
+          >
+            <span className="dirty-dot" aria-hidden="true">●</span>
+            <span className="close-x" aria-hidden="true">×</span>
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function Notice({ path }: { path: string | null }) {
+  const [, force] = useState(0);
+  useEffect(() => onDocsChanged(() => force((n) => n + 1)), []);
+  const loading = useApp((s) => s.tabs.find((t) => t.path === path)?.loading ?? false);
+  const doc = path ? getDoc(path) : undefined;
+  if (loading) return <div className="editor-notice info" role="status">Loading {path}…</div>;
+  if (!doc?.notice) return null;
+  return (
+    <div className={`editor-notice ${doc.readOnly ? 'warning' : 'info'}`} role="note" data-testid="editor-notice">
+      {doc.notice}
+    </div>
+  );
+}
+
+function MonacoHost() {
+  const container = useRef<HTMLDivElement>(null);
+  const [instance, setInstance] = useState<editor.IStandaloneCodeEditor | null>(null);
+  const active = useApp((s) => s.active);
+  const loadingActive = useApp((s) => s.tabs.find((t) => t.path === s.active)?.loading ?? true);
+  const settings = useApp((s) => s.settings.settings);
+  const theme = useApp(effectiveTheme);
+
+  useEffect(() => {
+    let disposed = false;
+    let created: editor.IStandaloneCodeEditor | null = null;
+    void loadMonaco().then((monaco) => {
+      if (disposed || !container.current) return;
+      created = monaco.editor.create(container.current, {
+        automaticLayout: true,
+        model: null,
+        fontSize: getApp().settings.settings['editor.fontSize'],
+        fixedOverflowWidgets: true,
+        scrollBeyondLastLine: false,
+        renderWhitespace: 'selection',
+        smoothScrolling: true,
+      });
+      created.onDidChangeCursorPosition((e) => {
+        const model = created?.getModel();
+        const path = getApp().active;
+        const doc = path ? getDoc(path) : undefined;
+        setApp({
+          cursor: {
+            line: e.position.lineNumber,
+            column: e.position.column,
+            language: model?.getLanguageId() ?? 'plaintext',
+            encoding: doc?.encoding ?? 'utf8',
+            eol: doc?.eol === '\r\n' ? 'CRLF' : 'LF',
+          },
+        });
+      });
+      activeEditor = created;
+      setInstance(created);
+    });
+    return () => {
+      disposed = true;
+      if (activeEditor === created) activeEditor = null;
+      created?.dispose();
+      setApp({ cursor: null });
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!instance) return;
+    void loadMonaco().then((monaco) => {
+      monaco.editor.setTheme(theme === 'dark' ? 'lathe-dark' : 'lathe-light');
+    });
+    instance.updateOptions({
+      fontSize: settings['editor.fontSize'],
+      fontFamily: settings['editor.fontFamily'],
+      tabSize: settings['editor.tabSize'],
+      wordWrap: settings['editor.wordWrap'],
+      minimap: { enabled: settings['editor.minimap'] },
+    });
+  }, [instance, settings, theme]);
+
+  useEffect(() => {
+    if (!instance || !active || loadingActive) return;
+    const doc = getDoc(active);
+    if (!doc) return;
+    const previous = instance.getModel();
+    if (previous !== doc.model) {
+      const previousPath = getApp().tabs.find((t) => getDoc(t.path)?.model === previous)?.path;
+      if (previousPath) setViewState(previousPath, instance.saveViewState());
+      instance.setModel(doc.model);
+      if (doc.viewState) instance.restoreViewState(doc.viewState);
+    }
+    instance.updateOptions({ readOnly: doc.readOnly, domReadOnly: false });
+    const position = instance.getPosition();
+    setApp({
+      cursor: {
+        line: position?.lineNumber ?? 1,
+        column: position?.column ?? 1,
+        language: doc.model.getLanguageId(),
+        encoding: doc.encoding,
+        eol: doc.eol === '\r\n' ? 'CRLF' : 'LF',
+      },
+    });
+    instance.focus();
+  }, [instance, active, loadingActive]);
+
+  return <div className="monaco-host" ref={container} data-testid="monaco-host" />;
+}
+
+function EditorEmpty() {
+  const project = useApp((s) => s.project);
+  const hint = (id: string) => {
+    const key = commands.keysFor(id)[0];
+    return key ? formatChord(key) : '';
+  };
+  return (
+    <div className="empty-state editor-empty">
+      <div className="empty-logo" aria-hidden="true">
+        ◐
+      </div>
+      <p>{project ? 'Open a file from the explorer, or:' : 'Open a folder to start.'}</p>
+      <dl className="shortcut-list">
+        {project && (
+          <>
+            <dt>Go to file</dt>
+            <dd>{hint('workbench.quickOpen')}</dd>
+          </>
+        )}
+        <dt>Show all commands</dt>
+        <dd>{hint('workbench.commandPalette')}</dd>
+        <dt>Open folder</dt>
+        <dd>{hint('file.openFolder')}</dd>
+        <dt>Toggle panel</dt>
+        <dd>{hint('view.togglePanel')}</dd>
+      </dl>
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createBridge } from './bridge';
+import { dirtyPaths } from './editor/documents';
+import { postMessage } from './state/store';
+import { boot } from './workbench/project';
+import { Workbench } from './workbench/Workbench';
+import { installKeyboardDispatcher, registerWorkbenchCommands } from './workbench/workbench-commands';
+import './ui/styles.css';
+
+registerWorkbenchCommands();
+installKeyboardDispatcher();
+
+// Closing the window or tab with unsaved edits asks first (Electron turns this into a dialog).
+window.addEventListener('beforeunload', (e) => {
+  if (dirtyPaths().length > 0) {
+    e.preventDefault();
+    e.returnValue = '';
+  }
+});
+
+window.addEventListener('unhandledrejection', (e) => postMessage('error', `Unexpected error: ${String(e.reason)}`));
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <Workbench />
+  </StrictMode>,
+);
+
+void boot(createBridge()).then(() => document.body.setAttribute('data-ready', 'true'));

@@ -1,0 +1,199 @@
+/**
+ * Quick open (Ctrl+P, fuzzy file search done in the core) and the command palette (Ctrl+Shift+P, fuzzy
+ * over every registered command, with its key). Typing ">" in quick open switches to commands.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { create } from 'zustand';
+import type { FileMatch } from '../../src-main/common/contract';
+import { fuzzyFilter } from '../../src-main/common/fuzzy';
+import { call } from '../bridge/client';
+import { commands } from '../commands/instance';
+import { formatChord } from '../commands/keys';
+import { openDocument } from '../editor/documents';
+import { FileIcon } from '../ui/icons';
+
+type Mode = 'files' | 'commands';
+
+const useQuickPick = create<{ mode: Mode | null; initial: string }>(() => ({ mode: null, initial: '' }));
+
+export function showQuickPick(mode: Mode): void {
+  useQuickPick.setState({ mode, initial: mode === 'commands' ? '>' : '' });
+}
+
+export function hideQuickPick(): void {
+  useQuickPick.setState({ mode: null });
+}
+
+interface Item {
+  readonly id: string;
+  readonly label: string;
+  readonly labelPositions: readonly number[];
+  readonly detail: string;
+  readonly detailPositions: readonly number[];
+  readonly hint: string;
+  readonly icon?: string;
+  run(): void;
+}
+
+function Highlighted({ text, positions }: { text: string; positions: readonly number[] }) {
+  if (positions.length === 0) return <>{text}</>;
+  const set = new Set(positions);
+  return (
+    <>
+      {[...text].map((ch, i) =>
+        set.has(i) ? (
+          <mark key={i} className="match">
+            {ch}
+          </mark>
+        ) : (
+          ch
+        ),
+      )}
+    </>
+  );
+}
+
+function fileItem(match: FileMatch): Item {
+  const slash = match.path.lastIndexOf('/');
+  const name = match.path.slice(slash + 1);
+  const dir = slash < 0 ? '' : match.path.slice(0, slash);
+  return {
+    id: match.path,
+    label: name,
+    labelPositions: match.positions.filter((p) => p > slash).map((p) => p - slash - 1),
+    detail: dir,
+    detailPositions: match.positions.filter((p) => p < slash),
+    hint: '',
+    icon: name,
+    run: () => void openDocument(match.path),
+  };
+}
+
+function commandItems(query: string): Item[] {
+  const available = commands.all().filter((c) => !c.hidden && (c.when?.() ?? true));
+  const label = (c: (typeof available)[number]) => (c.category ? `${c.category}: ${c.title}` : c.title);
+  return fuzzyFilter(query, available, label, 200).map(({ item, positions }) => ({
+    id: item.id,
+    label: label(item),
+    labelPositions: positions,
+    detail: '',
+    detailPositions: [],
+    hint: commands.keysFor(item.id).map(formatChord).join('  '),
+    run: () => void commands.run(item.id),
+  }));
+}
+
+export function QuickPick() {
+  const mode = useQuickPick((s) => s.mode);
+  const initial = useQuickPick((s) => s.initial);
+  if (!mode) return null;
+  return <QuickPickOpen key={mode + initial} initial={initial} />;
+}
+
+function QuickPickOpen({ initial }: { initial: string }) {
+  const [value, setValue] = useState(initial);
+  const [files, setFiles] = useState<{ items: Item[]; total: number; truncated: boolean } | null>(null);
+  const [indexing, setIndexing] = useState(false);
+  const [index, setIndex] = useState(0);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+  const commandMode = value.startsWith('>');
+  const query = commandMode ? value.slice(1).trim() : value.trim();
+
+  useEffect(() => inputRef.current?.focus(), []);
+
+  useEffect(() => {
+    if (commandMode) return;
+    let stale = false;
+    const slow = setTimeout(() => setIndexing(true), 300);
+    const timer = setTimeout(async () => {
+      const r = await call('workspace.findFiles', { query, limit: 50 });
+      clearTimeout(slow);
+      if (stale) return;
+      setIndexing(false);
+      setFiles(r.ok ? { items: r.value.matches.map(fileItem), total: r.value.total, truncated: r.value.truncated } : { items: [], total: 0, truncated: false });
+      setIndex(0);
+    }, 25);
+    return () => {
+      stale = true;
+      clearTimeout(timer);
+      clearTimeout(slow);
+    };
+  }, [query, commandMode]);
+
+  const items = useMemo(() => (commandMode ? commandItems(query) : (files?.items ?? [])), [commandMode, query, files]);
+
+  useEffect(() => setIndex(0), [commandMode, query]);
+  useEffect(() => {
+    listRef.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
+  }, [index]);
+
+  const accept = (item: Item | undefined) => {
+    if (!item) return;
+    hideQuickPick();
+    item.run();
+  };
+
+  return (
+    <div className="quick-pick-backdrop" onMouseDown={hideQuickPick}>
+      <div className="quick-pick" role="dialog" aria-label={commandMode ? 'Command palette' : 'Go to file'} onMouseDown={(e) => e.stopPropagation()}>
+        <input
+          ref={inputRef}
+          className="quick-pick-input"
+          value={value}
+          spellCheck={false}
+          placeholder={commandMode ? 'Type a command' : 'Search files by name (type > for commands)'}
+          aria-controls="quick-pick-list"
+          aria-activedescendant={items[index] ? `qp-${index}` : undefined}
+          role="combobox"
+          aria-expanded="true"
+          onChange={(e) => setValue(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowDown') setIndex((i) => Math.min(items.length - 1, i + 1));
+            else if (e.key === 'ArrowUp') setIndex((i) => Math.max(0, i - 1));
+            else if (e.key === 'PageDown') setIndex((i) => Math.min(items.length - 1, i + 10));
+            else if (e.key === 'PageUp') setIndex((i) => Math.max(0, i - 10));
+            else if (e.key === 'Enter') accept(items[index]);
+            else if (e.key === 'Escape') hideQuickPick();
+            else return;
+            e.preventDefault();
+            e.stopPropagation();
+          }}
+        />
+        {indexing && !commandMode && <div className="quick-pick-progress" role="progressbar" aria-label="Indexing files" />}
+        <div className="quick-pick-list" id="quick-pick-list" role="listbox" ref={listRef}>
+          {items.map((item, i) => (
+            <div
+              key={item.id}
+              id={`qp-${i}`}
+              role="option"
+              aria-selected={i === index}
+              className={`quick-pick-item ${i === index ? 'selected' : ''}`}
+              onMouseMove={() => setIndex(i)}
+              onClick={() => accept(item)}
+            >
+              {item.icon !== undefined && <FileIcon name={item.icon} directory={false} />}
+              <span className="qp-label">
+                <Highlighted text={item.label} positions={item.labelPositions} />
+              </span>
+              {item.detail && (
+                <span className="qp-detail">
+                  <Highlighted text={item.detail} positions={item.detailPositions} />
+                </span>
+              )}
+              {item.hint && <kbd className="qp-hint">{item.hint}</kbd>}
+            </div>
+          ))}
+          {items.length === 0 && (commandMode || files) && (
+            <div className="quick-pick-empty">{commandMode ? 'No matching commands' : 'No matching files'}</div>
+          )}
+        </div>
+        {!commandMode && files?.truncated && <div className="quick-pick-footer">Searched the first {files.total.toLocaleString()} files</div>}
+      </div>
+    </div>
+  );
+}
+
+export function quickPickOpen(): boolean {
+  return useQuickPick.getState().mode !== null;
+}

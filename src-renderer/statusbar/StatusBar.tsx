@@ -1,0 +1,68 @@
+import { useEffect, useState } from 'react';
+import { commands } from '../commands/instance';
+import { effectiveTheme, useApp } from '../state/store';
+import { Icon } from '../ui/icons';
+
+/** Project, branch, the latest message, progress, and the active file's position/encoding/EOL/language. */
+export function StatusBar() {
+  const project = useApp((s) => s.project);
+  const connected = useApp((s) => s.connected);
+  const busy = useApp((s) => s.busy);
+  const cursor = useApp((s) => s.cursor);
+  const last = useApp((s) => s.messages[s.messages.length - 1]);
+  const theme = useApp(effectiveTheme);
+  const [visible, setVisible] = useState<number | null>(null);
+  useEffect(() => {
+    if (!last) return;
+    setVisible(last.id);
+    const t = setTimeout(() => setVisible(null), last.level === 'error' ? 10_000 : 4000);
+    return () => clearTimeout(t);
+  }, [last]);
+  return (
+    <footer className={`status-bar ${connected ? '' : 'offline'}`} role="status" aria-label="Status bar">
+      {project ? (
+        <>
+          <span className="status-item" data-testid="status-project" title={project.root}>
+            {project.name}
+          </span>
+          {project.branch && (
+            <span className="status-item" data-testid="status-branch" title="Git branch">
+              <Icon name="branch" /> {project.branch}
+            </span>
+          )}
+        </>
+      ) : (
+        <span className="status-item">No folder open</span>
+      )}
+      {!connected && <span className="status-item warning">Disconnected: reconnecting…</span>}
+      {busy && (
+        <span className="status-item" aria-label="Working">
+          <span className="spinner" /> Working…
+        </span>
+      )}
+      {last && visible === last.id && (
+        <button className={`status-item status-message ${last.level}`} onClick={() => void commands.run('view.showOutput')} title="Show Output">
+          {last.text}
+        </button>
+      )}
+      <span className="spacer" />
+      {cursor && (
+        <>
+          <span className="status-item">
+            Ln {cursor.line}, Col {cursor.column}
+          </span>
+          <span className="status-item" title="Encoding (kept on save)">
+            {cursor.encoding.toUpperCase()}
+          </span>
+          <span className="status-item" title="Line endings (kept on save)">
+            {cursor.eol}
+          </span>
+          <span className="status-item">{cursor.language}</span>
+        </>
+      )}
+      <button className="status-item" onClick={() => void commands.run('view.toggleTheme')} title="Toggle light/dark theme" aria-label="Toggle theme">
+        <Icon name={theme === 'dark' ? 'moon' : 'sun'} />
+      </button>
+    </footer>
+  );
+}

@@ -1,0 +1,185 @@
+/**
+ * Modal dialogs as promises: `ask` for a choice, `promptText` for a name. One at a time; Escape cancels,
+ * Enter takes the primary button. Rendered by <DialogHost/>.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { create } from 'zustand';
+
+export interface DialogButton {
+  readonly id: string;
+  readonly label: string;
+  readonly primary?: boolean;
+  readonly danger?: boolean;
+}
+
+interface ChoiceDialog {
+  readonly kind: 'choice';
+  readonly title: string;
+  readonly message: string;
+  readonly buttons: readonly DialogButton[];
+  readonly resolve: (id: string | null) => void;
+}
+
+interface PromptDialog {
+  readonly kind: 'prompt';
+  readonly title: string;
+  readonly message: string;
+  readonly value: string;
+  readonly placeholder?: string;
+  readonly okLabel: string;
+  readonly validate?: (value: string) => string | null;
+  readonly resolve: (value: string | null) => void;
+}
+
+type Dialog = ChoiceDialog | PromptDialog;
+
+const useDialogs = create<{ queue: readonly Dialog[] }>(() => ({ queue: [] }));
+
+function push(d: Dialog): void {
+  useDialogs.setState((s) => ({ queue: [...s.queue, d] }));
+}
+function pop(): void {
+  useDialogs.setState((s) => ({ queue: s.queue.slice(1) }));
+}
+
+export function ask(title: string, message: string, buttons: readonly DialogButton[]): Promise<string | null> {
+  return new Promise((resolve) => push({ kind: 'choice', title, message, buttons, resolve }));
+}
+
+export function promptText(options: {
+  title: string;
+  message: string;
+  value?: string;
+  placeholder?: string;
+  okLabel?: string;
+  validate?: (value: string) => string | null;
+}): Promise<string | null> {
+  return new Promise((resolve) =>
+    push({
+      kind: 'prompt',
+      title: options.title,
+      message: options.message,
+      value: options.value ?? '',
+      okLabel: options.okLabel ?? 'OK',
+      resolve,
+      ...(options.placeholder !== undefined ? { placeholder: options.placeholder } : {}),
+      ...(options.validate !== undefined ? { validate: options.validate } : {}),
+    }),
+  );
+}
+
+export function dialogOpen(): boolean {
+  return useDialogs.getState().queue.length > 0;
+}
+
+export function DialogHost() {
+  const dialog = useDialogs((s) => s.queue[0]);
+  if (!dialog) return null;
+  return (
+    <div className="modal-backdrop" role="presentation">
+      {dialog.kind === 'choice' ? <Choice dialog={dialog} /> : <Prompt dialog={dialog} />}
+    </div>
+  );
+}
+
+function Choice({ dialog }: { dialog: ChoiceDialog }) {
+  const primaryRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => primaryRef.current?.focus(), [dialog]);
+  const close = (id: string | null) => {
+    pop();
+    dialog.resolve(id);
+  };
+  return (
+    <div
+      className="modal"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="modal-title"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          close(null);
+        }
+      }}
+    >
+      <h2 id="modal-title">{dialog.title}</h2>
+      <p className="modal-message">{dialog.message}</p>
+      <div className="modal-buttons">
+        {dialog.buttons.map((b) => (
+          <button
+            key={b.id}
+            ref={b.primary ? primaryRef : undefined}
+            className={`btn ${b.primary ? 'btn-primary' : ''} ${b.danger ? 'btn-danger' : ''}`}
+            onClick={() => close(b.id)}
+          >
+            {b.label}
+          </button>
+        ))}
+        <button className="btn" onClick={() => close(null)}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function Prompt({ dialog }: { dialog: PromptDialog }) {
+  const [value, setValue] = useState(dialog.value);
+  const inputRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const input = inputRef.current;
+    if (!input) return;
+    input.focus();
+    // Select the name without its extension, as file managers do.
+    const dot = dialog.value.lastIndexOf('.');
+    input.setSelectionRange(0, dot > 0 ? dot : dialog.value.length);
+  }, [dialog]);
+  const problem = value.trim() === '' ? 'A name is required' : (dialog.validate?.(value) ?? null);
+  const close = (v: string | null) => {
+    pop();
+    dialog.resolve(v);
+  };
+  return (
+    <form
+      className="modal"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="modal-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!problem) close(value.trim());
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          close(null);
+        }
+      }}
+    >
+      <h2 id="modal-title">{dialog.title}</h2>
+      <label className="modal-message">
+        {dialog.message}
+        <input
+          ref={inputRef}
+          className="text-input"
+          value={value}
+          placeholder={dialog.placeholder}
+          spellCheck={false}
+          onChange={(e) => setValue(e.target.value)}
+          aria-invalid={problem !== null}
+        />
+      </label>
+      <div className="modal-problem" aria-live="polite">
+        {value !== dialog.value || dialog.value !== '' ? problem : ''}
+      </div>
+      <div className="modal-buttons">
+        <button type="submit" className="btn btn-primary" disabled={problem !== null}>
+          {dialog.okLabel}
+        </button>
+        <button type="button" className="btn" onClick={() => close(null)}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

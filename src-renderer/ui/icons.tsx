@@ -1,0 +1,55 @@
+/** Small inline SVG icons (no icon font, nothing fetched). */
+const EXT_COLORS: Record<string, string> = {
+  py: '#3572A5',
+  ipynb: '#DA5B0B',
+  onnx: '#7F52FF',
+  json: '#CBCB41',
+  md: '#519ABA',
+  yaml: '#CB171E',
+  yml: '#CB171E',
+  toml: '#9C4221',
+  sh: '#89E051',
+  ts: '#3178C6',
+  tsx: '#3178C6',
+  js: '#F1E05A',
+  txt: '#8A8F98',
+  csv: '#2E9E5B',
+  png: '#A074C4',
+  jpg: '#A074C4',
+};
+
+export function FileIcon({ name, directory, open }: { name: string; directory: boolean; open?: boolean }) {
+  if (directory) {
+    return (
+      <svg className="file-icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
+        <path
+          d={open ? 'M1.5 3h5l1.5 1.5h6.5v1.5H4L1.5 13z M4 6h11l-2.5 7H1.5z' : 'M1.5 3h5l1.5 1.5h6.5v8.5h-13z'}
+          fill="var(--folder)"
+        />
+      </svg>
+    );
+  }
+  const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
+  return (
+    <svg className="file-icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
+      <path d="M3.5 1.5h6l3 3v10h-9z" fill="none" stroke={EXT_COLORS[ext] ?? 'var(--fg-muted)'} strokeWidth="1.2" />
+      <path d="M9.5 1.5v3h3" fill="none" stroke={EXT_COLORS[ext] ?? 'var(--fg-muted)'} strokeWidth="1.2" />
+    </svg>
+  );
+}
+
+export function Icon({ name }: { name: 'files' | 'settings' | 'branch' | 'search' | 'sun' | 'moon' }) {
+  const paths: Record<typeof name, string> = {
+    files: 'M5 2h7l4 4v12H5z M12 2v4h4 M8 6h-4v14h10',
+    settings: 'M12 8.5a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7z M12 2v3 M12 19v3 M2 12h3 M19 12h3 M4.9 4.9l2.1 2.1 M17 17l2.1 2.1 M4.9 19.1 7 17 M17 7l2.1-2.1',
+    branch: 'M6 3v12 M18 9a3 3 0 1 0 0-6 3 3 0 0 0 0 6z M6 21a3 3 0 1 0 0-6 3 3 0 0 0 0 6z M18 9a9 9 0 0 1-9 9',
+    search: 'M11 4a7 7 0 1 0 0 14 7 7 0 0 0 0-14z M16 16l5 5',
+    sun: 'M12 7a5 5 0 1 0 0 10 5 5 0 0 0 0-10z M12 1v2 M12 21v2 M1 12h2 M21 12h2',
+    moon: 'M20 14A8 8 0 0 1 10 4a8 8 0 1 0 10 10z',
+  };
+  return (
+    <svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
+      <path d={paths[name]} />
+    </svg>
+  );
+}

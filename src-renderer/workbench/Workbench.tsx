@@ -1,0 +1,103 @@
+import { useEffect } from 'react';
+import { commands } from '../commands/instance';
+import { formatChord } from '../commands/keys';
+import { EditorArea } from '../editor/EditorArea';
+import { FileTree } from '../explorer/FileTree';
+import { newEntry, collapseAll, refreshExplorer } from '../explorer/explorer-actions';
+import { Panel } from '../panel/Panel';
+import { QuickPick } from '../quickpick/QuickPick';
+import { StatusBar } from '../statusbar/StatusBar';
+import { effectiveTheme, setApp, useApp, type Layout } from '../state/store';
+import { DialogHost } from '../ui/dialogs';
+import { Icon } from '../ui/icons';
+import { Splitter } from './Splitter';
+import { Welcome } from './Welcome';
+
+const clampLayout = (layout: Layout): Layout => ({
+  ...layout,
+  sidebarWidth: Math.max(160, Math.min(layout.sidebarWidth, window.innerWidth * 0.6)),
+  panelHeight: Math.max(80, Math.min(layout.panelHeight, window.innerHeight * 0.7)),
+});
+
+export function Workbench() {
+  const project = useApp((s) => s.project);
+  const layout = useApp((s) => s.layout);
+  const theme = useApp(effectiveTheme);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  const setLayout = (patch: Partial<Layout>) => setApp((s) => ({ layout: clampLayout({ ...s.layout, ...patch }) }));
+  const keyOf = (id: string) => commands.keysFor(id).map(formatChord)[0];
+
+  return (
+    <div className="workbench" data-testid="workbench">
+      <nav className="activity-bar" aria-label="Views">
+        <button
+          className={`activity ${layout.sidebarVisible ? 'active' : ''}`}
+          title={`Explorer (${keyOf('view.focusExplorer') ?? ''})`}
+          aria-label="Explorer"
+          aria-pressed={layout.sidebarVisible}
+          onClick={() => void commands.run('view.toggleSidebar')}
+        >
+          <Icon name="files" />
+        </button>
+        <button className="activity" title={`Go to file (${keyOf('workbench.quickOpen') ?? ''})`} aria-label="Go to file" onClick={() => void commands.run('workbench.quickOpen')}>
+          <Icon name="search" />
+        </button>
+        <div className="spacer" />
+        <button className="activity" title={`Settings (${keyOf('preferences.openSettings') ?? ''})`} aria-label="Settings" onClick={() => void commands.run('preferences.openSettings')}>
+          <Icon name="settings" />
+        </button>
+      </nav>
+      <div className="main-area">
+        {project ? (
+          <div className="columns">
+            {layout.sidebarVisible && (
+              <>
+                <aside className="side-bar" style={{ width: layout.sidebarWidth }} aria-label="Explorer">
+                  <header className="side-bar-header">
+                    <span className="side-bar-title">Explorer</span>
+                    <span className="spacer" />
+                    <button className="icon-button" title="New File…" aria-label="New File" onClick={() => void newEntry('file')}>
+                      ＋
+                    </button>
+                    <button className="icon-button" title="New Folder…" aria-label="New Folder" onClick={() => void newEntry('directory')}>
+                      ⊞
+                    </button>
+                    <button className="icon-button" title="Refresh" aria-label="Refresh Explorer" onClick={() => void refreshExplorer()}>
+                      ↻
+                    </button>
+                    <button className="icon-button" title="Collapse All" aria-label="Collapse All" onClick={collapseAll}>
+                      ⊟
+                    </button>
+                  </header>
+                  <div className="side-bar-section-title" title={project.root}>
+                    {project.name}
+                  </div>
+                  <FileTree />
+                </aside>
+                <Splitter orientation="vertical" label="Resize side bar" size={layout.sidebarWidth} onResize={(sidebarWidth) => setLayout({ sidebarWidth })} />
+              </>
+            )}
+            <div className="rows">
+              <EditorArea />
+              {layout.panelVisible && (
+                <>
+                  <Splitter orientation="horizontal" label="Resize panel" size={layout.panelHeight} onResize={(panelHeight) => setLayout({ panelHeight })} />
+                  <div style={{ height: layout.panelHeight }} className="panel-container">
+                    <Panel />
+                  </div>
+                </>
+              )}
+            </div>
+          </div>
+        ) : (
+          <Welcome />
+        )}
+      </div>
+      <StatusBar />
+      <QuickPick />
+      <DialogHost />
+    </div>
+  );
+}
