@@ -36,7 +36,7 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: 'out/renderer',
-      minify: true,
+      minify: process.env.LATHE_RENDERER_DEBUG ? false : true,
       sourcemap: false,
       chunkSizeWarningLimit: 6000,
       rollupOptions: {

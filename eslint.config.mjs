@@ -31,7 +31,18 @@ export default tseslint.config(
   {
     files: ['src-renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: globals.browser },
-    rules: { 'no-restricted-imports': restrict([...nativeOnly(), noElectron], noNode) },
+    rules: {
+      'no-restricted-imports': restrict([...nativeOnly(), noElectron], noNode),
+      // An expression-bodied effect returns whatever the expression gives; Chromium's scrollIntoView now
+      // returns a Promise, which React then calls as the cleanup and crashes on unmount.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.name=/^use(Layout)?Effect$/] > ArrowFunctionExpression[body.type!='BlockStatement']",
+          message: 'Give effects a block body and return a cleanup explicitly.',
+        },
+      ],
+    },
   },
   {
     files: ['src-main/common/**/*.ts'],

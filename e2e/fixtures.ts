@@ -118,11 +118,14 @@ export const test = base.extend<LatheOptions & { lathe: Lathe; openProject: bool
       const { url, child } = await startServer(openProject ? dir : null, userDir);
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
-      page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
+      const pageErrors: string[] = [];
+      page.on('pageerror', (e) => pageErrors.push(e.stack ?? e.message));
       await page.goto(url);
       await page.waitForSelector('body[data-ready="true"]');
       await use({ ...helpers, page, url });
       await context.close();
+      // An uncaught error in the renderer fails the test that caused it, whatever it asserted.
+      expect(pageErrors, 'uncaught errors in the page').toEqual([]);
       child.kill('SIGTERM');
     }
     rmSync(dir, { recursive: true, force: true });

@@ -11,12 +11,15 @@ const row = (page: Page, path: string) => page.locator(`.tree-row[data-path="${p
 const tab = (page: Page, path: string) => page.locator(`.tab[data-path="${path}"]`);
 const editorText = (page: Page) => page.locator('.monaco-editor .view-lines');
 
-async function openFromTree(page: Page, ...segments: string[]): Promise<void> {
-  for (let i = 0; i < segments.length; i++) {
-    const path = segments.slice(0, i + 1).join('/');
-    await row(page, path).click();
-  }
-  await expect(tab(page, segments.join('/'))).toHaveAttribute('aria-selected', 'true');
+/** Put the caret in the editor (Monaco reads keys through EditContext or a hidden textarea). */
+async function focusEditor(page: Page): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').click();
+}
+
+/** Click each row in turn (folders to expand them, then the file) and wait for the file's tab. */
+async function openFromTree(page: Page, ...paths: string[]): Promise<void> {
+  for (const path of paths) await row(page, path).click();
+  await expect(tab(page, paths[paths.length - 1]!)).toHaveAttribute('aria-selected', 'true');
   await expect(page.locator('.monaco-editor')).toBeVisible();
 }
 
@@ -66,7 +69,7 @@ test('edits a file, shows the dirty marker, saves with Ctrl+S to disk', async ({
   const { page } = lathe;
   await openFromTree(page, 'train.py');
   await expect(editorText(page)).toContainText('def lr(step):');
-  await page.locator('.monaco-editor textarea').focus();
+  await focusEditor(page);
   await page.keyboard.press(`${mod}+End`);
   await page.keyboard.type('\nprint(lr(10))');
   await expect(tab(page, 'train.py')).toHaveAttribute('data-dirty', 'true');
@@ -82,7 +85,7 @@ test('keeps CRLF line endings on save', async ({ lathe }) => {
   const { page } = lathe;
   await openFromTree(page, 'notes', 'notes/windows.txt');
   await expect(page.locator('.status-bar')).toContainText('CRLF');
-  await page.locator('.monaco-editor textarea').focus();
+  await focusEditor(page);
   await page.keyboard.press(`${mod}+End`);
   await page.keyboard.type('line three');
   await page.keyboard.press(`${mod}+S`);
@@ -104,7 +107,7 @@ test('shows outside changes: a clean tab reloads, the tree updates', async ({ la
 test('asks before overwriting a dirty tab changed on disk', async ({ lathe }) => {
   const { page } = lathe;
   await openFromTree(page, 'README.md');
-  await page.locator('.monaco-editor textarea').focus();
+  await focusEditor(page);
   await page.keyboard.type('my edit ');
   await expect(tab(page, 'README.md')).toHaveAttribute('data-dirty', 'true');
   lathe.write('README.md', '# theirs\n');
@@ -168,8 +171,8 @@ test('a binary file opens read-only with a notice', async ({ lathe }) => {
   await openFromTree(page, 'assets', 'assets/logo.png');
   await expect(page.getByTestId('editor-notice')).toContainText(/binary/i);
   await expect(tab(page, 'assets/logo.png')).toContainText('RO');
-  await expect(editorText(page)).toContainText('89 50 4e 47');
-  await page.locator('.monaco-editor textarea').focus();
+  await expect(editorText(page)).toContainText('8950 4e47');
+  await focusEditor(page);
   await page.keyboard.type('garbage');
   await page.keyboard.press(`${mod}+S`);
   expect(readFileSync(lathe.path('assets/logo.png')).subarray(0, 4).toString('hex')).toBe('89504e47');
@@ -207,7 +210,7 @@ test('creates, renames and deletes files from the explorer, confirming the delet
 test('closing a dirty tab asks; settings are edited as JSON and applied on save', async ({ lathe }) => {
   const { page } = lathe;
   await openFromTree(page, 'train.py');
-  await page.locator('.monaco-editor textarea').focus();
+  await focusEditor(page);
   await page.keyboard.type('# wip\n');
   await tab(page, 'train.py').getByRole('button').click();
   await expect(page.getByRole('dialog')).toContainText('Save changes to train.py?');
@@ -217,7 +220,7 @@ test('closing a dirty tab asks; settings are edited as JSON and applied on save'
 
   await page.keyboard.press(`${mod}+,`);
   await expect(tab(page, 'user:settings.json')).toHaveAttribute('aria-selected', 'true');
-  await page.locator('.monaco-editor textarea').focus();
+  await focusEditor(page);
   await page.keyboard.press(`${mod}+A`);
   await page.keyboard.press('Delete');
   await page.keyboard.type('{ "workbench.theme": "dark"');

@@ -35,7 +35,10 @@ function TabStrip() {
   const tabs = useApp((s) => s.tabs);
   const active = useApp((s) => s.active);
   const activeRef = useRef<HTMLDivElement>(null);
-  useEffect(() => activeRef.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' }), [active]);
+  useEffect(() => {
+    // Braces matter: Chromium's scrollIntoView now returns a Promise, which React would take for a cleanup.
+    activeRef.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [active]);
   return (
     <div className="tab-strip" role="tablist" aria-label="Open files">
       {tabs.map((tab) => (
@@ -78,7 +81,9 @@ function TabStrip() {
 
 function Notice({ path }: { path: string | null }) {
   const [, force] = useState(0);
-  useEffect(() => onDocsChanged(() => force((n) => n + 1)), []);
+  useEffect(() => {
+    return onDocsChanged(() => force((n) => n + 1));
+  }, []);
   const loading = useApp((s) => s.tabs.find((t) => t.path === path)?.loading ?? false);
   const doc = path ? getDoc(path) : undefined;
   if (loading) return <div className="editor-notice info" role="status">Loading {path}…</div>;

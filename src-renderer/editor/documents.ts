@@ -33,11 +33,23 @@ interface Doc {
   viewState: editor.ICodeEditorViewState | null;
   /** Set while a save is in flight, so our own write is not taken for an outside change. */
   saving: boolean;
+  /** The file was deleted on disk; the tab keeps its content and counts as unsaved. */
+  deleted: boolean;
 }
 
 type Loaded = Omit<FileContent, 'path' | 'size'>;
 
 const docs = new Map<string, Doc>();
+/** Paths being moved by Lathe itself (rename): their watcher events are not outside changes. */
+const held = new Set<string>();
+
+const isHeld = (path: string) => [...held].some((p) => path === p || path.startsWith(p + '/'));
+
+/** Ignore outside-change events under `path` until the returned function is called. */
+export function holdReloads(path: string): () => void {
+  held.add(path);
+  return () => void held.delete(path);
+}
 const listeners = new Set<() => void>();
 
 export function titleOf(path: string): string {
@@ -60,7 +72,11 @@ function notify(): void {
 
 export function isDirty(path: string): boolean {
   const doc = docs.get(path);
-  return doc !== undefined && doc.model.getAlternativeVersionId() !== doc.savedAltId;
+  return doc !== undefined && (doc.deleted || editedSinceSave(doc));
+}
+
+function editedSinceSave(doc: Doc): boolean {
+  return doc.model.getAlternativeVersionId() !== doc.savedAltId;
 }
 
 export function dirtyPaths(): string[] {
@@ -114,6 +130,7 @@ export async function openDocument(path: string, options: { activate?: boolean }
     savedAltId: model.getAlternativeVersionId(),
     viewState: null,
     saving: false,
+    deleted: false,
   };
   docs.set(path, doc);
   model.onDidChangeContent(() => {
@@ -179,6 +196,7 @@ export async function saveDocument(path: string): Promise<boolean> {
 
 function markSaved(doc: Doc, altId: number): void {
   doc.savedAltId = altId;
+  doc.deleted = false;
   updateTab(doc.path, { dirty: isDirty(doc.path) });
 }
 
@@ -188,17 +206,18 @@ function markSaved(doc: Doc, altId: number): void {
  */
 export async function reloadDocument(path: string, force = false): Promise<void> {
   const doc = docs.get(path);
-  if (!doc || doc.saving) return;
+  if (!doc || doc.saving || isHeld(path)) return;
   const loaded = await load(path);
   if (!loaded.ok) {
-    if (loaded.code === 'NOT_FOUND') {
+    if (loaded.code === 'NOT_FOUND' && !doc.deleted && docs.get(path) === doc) {
       postMessage('warning', `${path} was deleted on disk; your tab keeps its content (save to recreate it)`);
       doc.version = null;
-      doc.savedAltId = -1;
+      doc.deleted = true;
       updateTab(path, { dirty: true });
     }
     return;
   }
+  doc.deleted = false;
   const c = loaded.value;
   if (c.version === doc.version && !force) return; // our own save, or a touch without change
   if (!force && isDirty(path)) {
@@ -257,7 +276,7 @@ export async function renameDocuments(from: string, to: string): Promise<void> {
     const next = to + tab.path.slice(from.length);
     const doc = docs.get(tab.path);
     if (!doc) continue;
-    const dirty = isDirty(tab.path);
+    const dirty = editedSinceSave(doc);
     const text = doc.model.getValue();
     await closeDocument(tab.path, { ask: false });
     await openDocument(next, { activate: getApp().active === null });

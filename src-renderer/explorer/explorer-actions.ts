@@ -1,6 +1,6 @@
 /** Create, rename and delete from the explorer: names are asked for, deletes are confirmed. */
 import { call } from '../bridge/client';
-import { closeDocument, openDocument, renameDocuments } from '../editor/documents';
+import { closeDocument, holdReloads, openDocument, renameDocuments } from '../editor/documents';
 import { getApp, postMessage, setApp } from '../state/store';
 import { ask, promptText } from '../ui/dialogs';
 import { listDir, setExpanded } from '../workbench/project';
@@ -64,15 +64,20 @@ export async function renameSelected(): Promise<void> {
   });
   if (name === null || name === current) return;
   const to = joinPath(dir, name);
-  const r = await call('workspace.rename', { from: selected, to });
-  if (!r.ok) {
-    postMessage('error', r.message);
-    return;
+  const release = holdReloads(selected);
+  try {
+    const r = await call('workspace.rename', { from: selected, to });
+    if (!r.ok) {
+      postMessage('error', r.message);
+      return;
+    }
+    // Keep the folder's expansion and its open tabs under the new name.
+    const expanded = [...getApp().expanded].map((p) => (p === selected || p.startsWith(selected + '/') ? to + p.slice(selected.length) : p));
+    setApp({ expanded: new Set(expanded), selected: to });
+    await renameDocuments(selected, to);
+  } finally {
+    release();
   }
-  // Keep the folder's expansion and its open tabs under the new name.
-  const expanded = [...getApp().expanded].map((p) => (p === selected || p.startsWith(selected + '/') ? to + p.slice(selected.length) : p));
-  setApp({ expanded: new Set(expanded), selected: to });
-  await renameDocuments(selected, to);
   await listDir(dir);
   if (getApp().listings.has(selected)) await listDir(to);
 }

@@ -5,7 +5,9 @@ import { setApp, useApp } from '../state/store';
 export function Panel() {
   const messages = useApp((s) => s.messages);
   const end = useRef<HTMLDivElement>(null);
-  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [messages.length]);
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: 'end' });
+  }, [messages.length]);
   return (
     <section className="panel" aria-label="Panel">
       <div className="panel-tabs" role="tablist">

@@ -100,7 +100,9 @@ function QuickPickOpen({ initial }: { initial: string }) {
   const commandMode = value.startsWith('>');
   const query = commandMode ? value.slice(1).trim() : value.trim();
 
-  useEffect(() => inputRef.current?.focus(), []);
+  useEffect(() => {
+    inputRef.current?.focus();
+  }, []);
 
   useEffect(() => {
     if (commandMode) return;
@@ -123,7 +125,9 @@ function QuickPickOpen({ initial }: { initial: string }) {
 
   const items = useMemo(() => (commandMode ? commandItems(query) : (files?.items ?? [])), [commandMode, query, files]);
 
-  useEffect(() => setIndex(0), [commandMode, query]);
+  useEffect(() => {
+    setIndex(0);
+  }, [commandMode, query]);
   useEffect(() => {
     listRef.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
   }, [index]);

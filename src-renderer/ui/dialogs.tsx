@@ -13,6 +13,7 @@ export interface DialogButton {
 }
 
 interface ChoiceDialog {
+  readonly id: number;
   readonly kind: 'choice';
   readonly title: string;
   readonly message: string;
@@ -21,6 +22,7 @@ interface ChoiceDialog {
 }
 
 interface PromptDialog {
+  readonly id: number;
   readonly kind: 'prompt';
   readonly title: string;
   readonly message: string;
@@ -33,10 +35,13 @@ interface PromptDialog {
 
 type Dialog = ChoiceDialog | PromptDialog;
 
+let nextDialogId = 1;
+
 const useDialogs = create<{ queue: readonly Dialog[] }>(() => ({ queue: [] }));
 
-function push(d: Dialog): void {
-  useDialogs.setState((s) => ({ queue: [...s.queue, d] }));
+function push(d: Omit<ChoiceDialog, 'id'> | Omit<PromptDialog, 'id'>): void {
+  const dialog = { ...d, id: nextDialogId++ } as Dialog;
+  useDialogs.setState((s) => ({ queue: [...s.queue, dialog] }));
 }
 function pop(): void {
   useDialogs.setState((s) => ({ queue: s.queue.slice(1) }));
@@ -77,14 +82,17 @@ export function DialogHost() {
   if (!dialog) return null;
   return (
     <div className="modal-backdrop" role="presentation">
-      {dialog.kind === 'choice' ? <Choice dialog={dialog} /> : <Prompt dialog={dialog} />}
+      {/* Keyed by dialog, so a queued dialog never inherits the previous one's typed text. */}
+      {dialog.kind === 'choice' ? <Choice key={dialog.id} dialog={dialog} /> : <Prompt key={dialog.id} dialog={dialog} />}
     </div>
   );
 }
 
 function Choice({ dialog }: { dialog: ChoiceDialog }) {
   const primaryRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => primaryRef.current?.focus(), [dialog]);
+  useEffect(() => {
+    primaryRef.current?.focus();
+  }, [dialog]);
   const close = (id: string | null) => {
     pop();
     dialog.resolve(id);
