@@ -5,10 +5,11 @@
  *   electron out/main/main.js [folder]     (what `lathe [folder]` runs)
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, protocol } from 'electron';
 import { DisposableStore } from '../common/disposable';
 import { defaultUserDir } from '../core/settings/user-dir';
 import { createWorkbench, type Workbench } from '../core/workbench';
+import { registerAppSchemePrivileges } from './app-protocol';
 import { folderFromArgv, folderFromInstanceData } from './argv';
 import { forwardEvents, registerIpc } from './ipc';
 import { installAppMenu } from './menu';
@@ -23,6 +24,8 @@ app.setName('Lathe');
 // folder. A different LATHE_USER_DIR is therefore also a separate instance.
 app.setPath('userData', join(userDir, 'electron'));
 app.enableSandbox();
+// app:// (the built renderer's origin) must be privileged before 'ready'; its handler comes with the window.
+registerAppSchemePrivileges(protocol);
 
 if (!app.requestSingleInstanceLock({ folder: folder ?? null })) {
   // Another Lathe runs with this user dir: it gets our folder through 'second-instance'.

@@ -2,9 +2,11 @@
  * The main window and the web-contents hardening every window gets: sandboxed renderer with context
  * isolation, a strict CSP, no navigation away from the app, no new windows (http(s) links open in the
  * user's browser), no webviews, no permissions beyond the clipboard for the app itself.
+ *
+ * A build is served on `app://lathe` (app-protocol.ts) from out/renderer, never from `file://`; in dev
+ * (ELECTRON_RENDERER_URL) the page comes from the dev server.
  */
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   BrowserWindow,
   dialog,
@@ -15,8 +17,12 @@ import {
   type WebContents,
   type WebFrameMain,
 } from 'electron';
+import { APP_INDEX_URL, handleAppProtocol, isAppOrigin } from './app-protocol';
 
-/** The app's CSP. Also put it in the renderer's index.html as a <meta> tag: file:// responses may not carry headers. */
+/**
+ * The app's CSP: a header on every `app://lathe` response (set by the scheme's handler, and again by
+ * `secureSession`). The renderer's index.html carries a <meta> copy for server mode; both apply.
+ */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
@@ -39,8 +45,10 @@ export const DEV_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
   "script-src 'self' 'unsafe-inline'",
 ).replace("connect-src 'self'", "connect-src 'self' ws: wss:");
 
-/** Where the renderer comes from: the built index.html, or the dev server. */
-export type AppEntry = { readonly kind: 'file'; readonly path: string; readonly url: string } | { readonly kind: 'dev'; readonly url: string };
+/** Where the renderer comes from: the built renderer folder served on `app://lathe`, or the dev server. */
+export type AppEntry =
+  | { readonly kind: 'app'; readonly root: string; readonly url: string }
+  | { readonly kind: 'dev'; readonly url: string };
 
 /** Built layout: out/main/main.js, out/preload/preload.js, out/renderer/index.html. */
 const OUT_MAIN_DIR = __dirname;
@@ -49,15 +57,23 @@ export function preloadPath(): string {
   return join(OUT_MAIN_DIR, '..', 'preload', 'preload.js');
 }
 
+/** The built renderer (out/renderer): the only folder `app://lathe` serves. */
+export function rendererRoot(): string {
+  return join(OUT_MAIN_DIR, '..', 'renderer');
+}
+
 export function appEntry(env: NodeJS.ProcessEnv = process.env): AppEntry {
   const dev = env.ELECTRON_RENDERER_URL;
   if (dev) return { kind: 'dev', url: dev };
-  const path = join(OUT_MAIN_DIR, '..', 'renderer', 'index.html');
-  return { kind: 'file', path, url: pathToFileURL(path).href };
+  return { kind: 'app', root: rendererRoot(), url: APP_INDEX_URL };
 }
 
-/** True when `url` is the app's own page: the exact index.html (any query/hash), or the dev server's origin. */
+/**
+ * True when `url` (or a bare origin) is on the app's own origin: exactly `app://lathe` for a build, the dev
+ * server's origin in dev. Nothing else, `file:` included, is the app.
+ */
 export function isAppUrl(url: string, entry: AppEntry): boolean {
+  if (entry.kind === 'app') return isAppOrigin(url);
   let u: URL;
   let app: URL;
   try {
@@ -66,8 +82,7 @@ export function isAppUrl(url: string, entry: AppEntry): boolean {
   } catch {
     return false;
   }
-  if (entry.kind === 'dev') return u.origin === app.origin && (u.protocol === 'http:' || u.protocol === 'https:');
-  return u.protocol === 'file:' && u.host === app.host && decodeURIComponent(u.pathname) === decodeURIComponent(app.pathname);
+  return u.origin === app.origin && (u.protocol === 'http:' || u.protocol === 'https:');
 }
 
 /**
@@ -129,7 +144,10 @@ export function hardenWebContents(contents: WebContents): void {
 
 const sessionsSecured = new WeakSet<Session>();
 
-/** CSP on every response, and no permissions except the clipboard for the app's own page. Idempotent. */
+/**
+ * CSP on every response, no permissions except the clipboard for the app's own origin, no device access.
+ * For a build, also serves out/renderer on `app://` in this session. After `app` is ready. Idempotent.
+ */
 export function secureSession(ses: Session, entry: AppEntry = appEntry()): void {
   if (sessionsSecured.has(ses)) return;
   sessionsSecured.add(ses);
@@ -142,13 +160,16 @@ export function secureSession(ses: Session, entry: AppEntry = appEntry()): void 
     headers['Content-Security-Policy'] = [policy];
     callback({ responseHeaders: headers });
   });
+  // The requesting frame's own URL/origin decides, not the window's: a cross-origin subframe gets nothing.
   const clipboard = new Set(['clipboard-read', 'clipboard-sanitized-write']);
-  ses.setPermissionRequestHandler((contents, permission, callback) => {
-    callback(clipboard.has(permission) && isAppUrl(contents.getURL(), entry));
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    callback(clipboard.has(permission) && isAppUrl(details.requestingUrl, entry));
   });
-  ses.setPermissionCheckHandler((contents, permission) => {
-    return clipboard.has(permission) && contents !== null && isAppUrl(contents.getURL(), entry);
+  ses.setPermissionCheckHandler((contents, permission, requestingOrigin) => {
+    return clipboard.has(permission) && contents !== null && isAppUrl(requestingOrigin, entry);
   });
+  ses.setDevicePermissionHandler(() => false);
+  if (entry.kind === 'app') handleAppProtocol(ses.protocol, { root: entry.root, csp: CONTENT_SECURITY_POLICY });
 }
 
 export interface MainWindowOptions {
@@ -200,7 +221,7 @@ export function createMainWindow(opts: MainWindowOptions = {}): BrowserWindow {
   hardenWebContents(win.webContents);
   confirmUnload(win);
   win.once('ready-to-show', () => win.show());
-  const loaded = entry.kind === 'dev' ? win.loadURL(entry.url) : win.loadFile(entry.path);
+  const loaded = win.loadURL(entry.url);
   loaded.catch((e: unknown) => console.error('[lathe] the window could not load the app', e));
   return win;
 }

@@ -43,6 +43,9 @@ const docs = new Map<string, Doc>();
 /** Paths being moved by Lathe itself (rename): their watcher events are not outside changes. */
 const held = new Set<string>();
 
+/** Outside changes that arrived while their tab was still loading: reloaded once it has loaded. */
+const changedWhileLoading = new Set<string>();
+
 const isHeld = (path: string) => [...held].some((p) => path === p || path.startsWith(p + '/'));
 
 /** Ignore outside-change events under `path` until the returned function is called. */
@@ -139,6 +142,7 @@ export async function openDocument(path: string, options: { activate?: boolean }
   });
   updateTab(path, { loading: false, readOnly: c.readOnly });
   notify();
+  if (changedWhileLoading.delete(path)) await reloadDocument(path);
   return true;
 }
 
@@ -162,7 +166,6 @@ export async function saveDocument(path: string): Promise<boolean> {
         return false;
       }
       doc.version = r.value.version;
-      for (const problem of r.value.problems) postMessage('warning', problem);
       markSaved(doc, altId);
       postMessage('info', r.value.problems.length ? `Saved ${titleOf(path)} with ${r.value.problems.length} problem(s); valid values applied` : `Saved ${titleOf(path)}; applied`);
       return true;
@@ -206,6 +209,7 @@ function markSaved(doc: Doc, altId: number): void {
  */
 export async function reloadDocument(path: string, force = false): Promise<void> {
   const doc = docs.get(path);
+  if (!doc && getApp().tabs.some((t) => t.path === path && t.loading)) changedWhileLoading.add(path);
   if (!doc || doc.saving || isHeld(path)) return;
   const loaded = await load(path);
   if (!loaded.ok) {

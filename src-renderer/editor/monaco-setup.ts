@@ -3,6 +3,8 @@
  * locally: nothing comes from a CDN. Also: Lathe's editor themes and a TOML grammar (Monaco has none).
  */
 import * as monaco from 'monaco-editor';
+import { z } from 'zod';
+import { keybindingsSchema, settingsSchema } from '../../src-main/common/settings-schema';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import JsonWorker from 'monaco-editor/language/json/json.worker?worker';
 import CssWorker from 'monaco-editor/language/css/css.worker?worker';
@@ -67,6 +69,18 @@ monaco.languages.setLanguageConfiguration('toml', {
     { open: '{', close: '}' },
     { open: '"', close: '"' },
     { open: "'", close: "'" },
+  ],
+});
+
+// The user's settings files get completion, hovers and validation from the same schemas the core applies.
+monaco.json.jsonDefaults.setDiagnosticsOptions({
+  validate: true,
+  allowComments: true,
+  trailingCommas: 'warning',
+  enableSchemaRequest: false,
+  schemas: [
+    { uri: 'lathe://schemas/settings.json', fileMatch: ['lathe-user:/settings.json'], schema: z.toJSONSchema(settingsSchema, { io: 'input' }) as never },
+    { uri: 'lathe://schemas/keybindings.json', fileMatch: ['lathe-user:/keybindings.json'], schema: z.toJSONSchema(keybindingsSchema, { io: 'input' }) as never },
   ],
 });
 

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { setApp, useApp } from '../state/store';
+import { Icon } from '../ui/icons';
 
 /** The bottom panel. Output lists every message Lathe posted; later issues add Terminal, Variables, Profiler. */
 export function Panel() {
@@ -16,7 +17,7 @@ export function Panel() {
         </button>
         <div className="spacer" />
         <button className="icon-button" title="Clear output" aria-label="Clear output" onClick={() => setApp({ messages: [] })}>
-          ⌫
+          <Icon name="clear" size={16} />
         </button>
         <button
           className="icon-button"
@@ -24,7 +25,7 @@ export function Panel() {
           aria-label="Close panel"
           onClick={() => setApp((s) => ({ layout: { ...s.layout, panelVisible: false } }))}
         >
-          ×
+          <Icon name="close" size={16} />
         </button>
       </div>
       <div className="panel-body output-log" role="log" aria-live="polite" tabIndex={0}>

@@ -52,7 +52,7 @@ export function StatusBar() {
             Ln {cursor.line}, Col {cursor.column}
           </span>
           <span className="status-item" title="Encoding (kept on save)">
-            {cursor.encoding.toUpperCase()}
+            {displayEncoding(cursor.encoding)}
           </span>
           <span className="status-item" title="Line endings (kept on save)">
             {cursor.eol}
@@ -65,4 +65,14 @@ export function StatusBar() {
       </button>
     </footer>
   );
+}
+
+/** iconv-lite names as people know them: utf8 → UTF-8, windows-1252 → Windows 1252. */
+export function displayEncoding(encoding: string): string {
+  const e = encoding.toLowerCase();
+  if (e === 'utf8' || e === 'utf-8') return 'UTF-8';
+  if (e === 'utf16le') return 'UTF-16 LE';
+  if (e === 'utf16be') return 'UTF-16 BE';
+  if (e.startsWith('windows-')) return `Windows ${e.slice(8)}`;
+  return encoding.toUpperCase();
 }

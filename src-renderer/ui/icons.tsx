@@ -38,7 +38,9 @@ export function FileIcon({ name, directory, open }: { name: string; directory: b
   );
 }
 
-export function Icon({ name }: { name: 'files' | 'settings' | 'branch' | 'search' | 'sun' | 'moon' }) {
+export type IconName = 'files' | 'settings' | 'branch' | 'search' | 'sun' | 'moon' | 'new-file' | 'new-folder' | 'refresh' | 'collapse' | 'close' | 'clear';
+
+export function Icon({ name, size = 22 }: { name: IconName; size?: number }) {
   const paths: Record<typeof name, string> = {
     files: 'M5 2h7l4 4v12H5z M12 2v4h4 M8 6h-4v14h10',
     settings: 'M12 8.5a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7z M12 2v3 M12 19v3 M2 12h3 M19 12h3 M4.9 4.9l2.1 2.1 M17 17l2.1 2.1 M4.9 19.1 7 17 M17 7l2.1-2.1',
@@ -46,9 +48,15 @@ export function Icon({ name }: { name: 'files' | 'settings' | 'branch' | 'search
     search: 'M11 4a7 7 0 1 0 0 14 7 7 0 0 0 0-14z M16 16l5 5',
     sun: 'M12 7a5 5 0 1 0 0 10 5 5 0 0 0 0-10z M12 1v2 M12 21v2 M1 12h2 M21 12h2',
     moon: 'M20 14A8 8 0 0 1 10 4a8 8 0 1 0 10 10z',
+    'new-file': 'M6 3h8l4 4v6 M14 3v4h4 M6 3v18h7 M18 16v6 M15 19h6',
+    'new-folder': 'M3 6h6l2 2h10v5 M3 6v13h10 M18 15v6 M15 18h6',
+    refresh: 'M20 11a8 8 0 1 0-2.3 5.7 M20 4v7h-7',
+    collapse: 'M4 4h16v16H4z M8 12h8',
+    close: 'M6 6l12 12 M18 6L6 18',
+    clear: 'M4 7h16 M9 7V4h6v3 M6 7l1 13h10l1-13',
   };
   return (
-    <svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
+    <svg width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
       <path d={paths[name]} />
     </svg>
   );

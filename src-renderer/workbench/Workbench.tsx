@@ -59,16 +59,16 @@ export function Workbench() {
                     <span className="side-bar-title">Explorer</span>
                     <span className="spacer" />
                     <button className="icon-button" title="New File…" aria-label="New File" onClick={() => void newEntry('file')}>
-                      ＋
+                      <Icon name="new-file" size={16} />
                     </button>
                     <button className="icon-button" title="New Folder…" aria-label="New Folder" onClick={() => void newEntry('directory')}>
-                      ⊞
+                      <Icon name="new-folder" size={16} />
                     </button>
                     <button className="icon-button" title="Refresh" aria-label="Refresh Explorer" onClick={() => void refreshExplorer()}>
-                      ↻
+                      <Icon name="refresh" size={16} />
                     </button>
                     <button className="icon-button" title="Collapse All" aria-label="Collapse All" onClick={collapseAll}>
-                      ⊟
+                      <Icon name="collapse" size={16} />
                     </button>
                   </header>
                   <div className="side-bar-section-title" title={project.root}>

@@ -7,7 +7,7 @@ import type { ProjectInfo, WorkspaceState } from '../../src-main/common/contract
 import { call, request, setBridge } from '../bridge/client';
 import type { AppBridge } from '../bridge';
 import { commands } from '../commands/instance';
-import { dirtyPaths, disposeAllDocuments, getDoc, openDocument, reloadDocument } from '../editor/documents';
+import { dirtyPaths, disposeAllDocuments, openDocument, reloadDocument } from '../editor/documents';
 import { DEFAULT_LAYOUT, getApp, postMessage, setApp, useApp } from '../state/store';
 import { ask } from '../ui/dialogs';
 
@@ -19,16 +19,19 @@ export async function boot(bridge: AppBridge): Promise<void> {
   bridge.on('workspace.changed', ({ dirs, files }) => {
     const { listings } = getApp();
     for (const dir of dirs) if (listings.has(dir)) void listDir(dir);
-    for (const file of files) if (getDoc(file)) void reloadDocument(file);
+    for (const file of files) void reloadDocument(file);
   });
   bridge.on('workspace.branch', ({ branch }) => {
     const project = getApp().project;
     if (project) setApp({ project: { ...project, branch } });
   });
   bridge.on('settings.changed', (snapshot) => {
+    // Say what is wrong in the user's files once, when it first appears.
+    const known = new Set(getApp().settings.problems);
+    for (const problem of snapshot.problems) if (!known.has(problem)) postMessage('warning', problem);
     setApp({ settings: snapshot });
     commands.setUserKeybindings(snapshot.keybindings);
-    for (const doc of ['user:settings.json', 'user:keybindings.json']) if (getDoc(doc)) void reloadDocument(doc);
+    for (const doc of ['user:settings.json', 'user:keybindings.json']) void reloadDocument(doc);
   });
   bridge.on('app.message', ({ level, text }) => postMessage(level, text));
   bridge.on('app.command', ({ command }) => void commands.run(command));

@@ -1,0 +1,319 @@
+/**
+ * Small helpers shared by the benchmarks in bench/: command-line handling, building, starting
+ * `lathe serve` (or any server that prints its URL) and Chromium, statistics, and printing.
+ *
+ * A benchmark reports figures; it never fails because the machine was slow. A missed goal is printed as
+ * "MISSED" and the exit code stays 0; only a benchmark that could not run exits non-zero.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+export const REPO = fileURLToPath(new URL('..', import.meta.url));
+export const CLI = join(REPO, 'bin', 'lathe.js');
+export const CHROMIUM = process.env.LATHE_BENCH_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Monotonic milliseconds in this process. */
+export const now = () => performance.now();
+/** Milliseconds since the epoch, high resolution: comparable with a page's `performance.timeOrigin + performance.now()`. */
+export const epochOf = (t) => performance.timeOrigin + t;
+
+// --- command line ---------------------------------------------------------------------------------
+
+/**
+ * Parse the script's flags. `--help` prints the script's header comment (so the two never drift apart)
+ * and exits. `--json FILE` (used by run-all) and `--no-build` are common to every benchmark.
+ */
+export function cli(scriptUrl, options = {}) {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      'no-build': { type: 'boolean' },
+      json: { type: 'string' },
+      ...options,
+    },
+  });
+  if (values.help) {
+    process.stdout.write(headerComment(fileURLToPath(scriptUrl)) + '\n');
+    process.exit(0);
+  }
+  return values;
+}
+
+function headerComment(file) {
+  const m = /\/\*\*([\s\S]*?)\*\//.exec(readFileSync(file, 'utf8'));
+  return (m?.[1] ?? '')
+    .split('\n')
+    .map((l) => l.replace(/^\s*\* ?/, ''))
+    .join('\n')
+    .trim();
+}
+
+// --- clean-up -------------------------------------------------------------------------------------
+
+const cleanups = [];
+const children = new Set();
+
+/** Run `fn` when the benchmark ends, however it ends (last registered runs first). */
+export function onCleanup(fn) {
+  cleanups.push(fn);
+}
+
+async function runCleanups() {
+  while (cleanups.length > 0) {
+    try {
+      await cleanups.pop()();
+    } catch {
+      // Best effort: the rest must still run.
+    }
+  }
+}
+
+// Last resort, synchronous: never leave a server behind.
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.error(`\nbench: ${signal}, cleaning up`);
+    void runCleanups().finally(() => process.exit(130));
+  });
+}
+
+/**
+ * Run a benchmark's body: clean up afterwards, write `--json` if asked, and exit 0 unless the benchmark
+ * itself could not run (an exception), whatever its figures say.
+ */
+export async function runBenchmark(args, body) {
+  let code = 0;
+  try {
+    const result = await body();
+    if (args.json) {
+      mkdirSync(dirname(args.json), { recursive: true });
+      writeFileSync(args.json, JSON.stringify(result, null, 2) + '\n');
+    }
+  } catch (e) {
+    console.error(`\nbench: the benchmark could not run: ${e?.stack ?? e}`);
+    code = 1;
+  }
+  await runCleanups();
+  process.exit(code);
+}
+
+// --- building and temp dirs -----------------------------------------------------------------------
+
+/** `npx electron-vite build` unless --no-build; a failed build means the benchmark cannot run. */
+export function build(args) {
+  if (args['no-build']) {
+    if (!existsSync(join(REPO, 'out', 'main', 'cli.js')) || !existsSync(join(REPO, 'out', 'renderer', 'index.html'))) {
+      throw new Error('--no-build given but out/ has no build: run "npx electron-vite build" first');
+    }
+    return;
+  }
+  console.log('Building (npx electron-vite build)…');
+  const t0 = now();
+  const r = spawnSync('npx', ['electron-vite', 'build'], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) throw new Error(`build failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  console.log(`Built in ${fmtMs(now() - t0)}.\n`);
+}
+
+/** A fresh temp dir, removed at clean-up. */
+export function tempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+// --- servers --------------------------------------------------------------------------------------
+
+const URL_RE = /http:\/\/127\.0\.0\.1:\d+\/[^\s]*/;
+
+/**
+ * Spawn a process that prints a `http://127.0.0.1:PORT/...` URL on stdout and wait for it.
+ * The clock (`t0`, this process's performance.now()) starts right before the spawn.
+ */
+export async function spawnForUrl(command, argv, { env = process.env, timeoutMs = 30_000, label = command } = {}) {
+  const t0 = now();
+  const child = spawn(command, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  let output = '';
+  const keep = (d) => {
+    // Keep reading (a full pipe would stall the child) but keep only the start and the end.
+    output = output.length < 64_000 ? output + d.toString() : output.slice(0, 32_000) + '\n…\n' + d.toString();
+  };
+  child.stderr.on('data', keep);
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${label} printed no URL within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    child.stdout.on('data', (d) => {
+      keep(d);
+      const m = URL_RE.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[0]);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${label} exited (${code ?? signal}) before printing a URL:\n${output}`));
+    });
+    child.once('error', reject);
+  });
+  const tUrl = now();
+  const server = {
+    child,
+    url,
+    port: Number(new URL(url).port),
+    token: new URL(url).searchParams.get('token'),
+    t0,
+    tUrl,
+    output: () => output,
+    stop: () => stopChild(child),
+  };
+  onCleanup(server.stop);
+  return server;
+}
+
+/** `node bin/lathe.js serve <folder> --port 0` with a private settings dir. */
+export function startLathe(folder, userDir) {
+  return spawnForUrl(process.execPath, [CLI, 'serve', folder, '--port', '0'], {
+    env: { ...process.env, LATHE_USER_DIR: userDir },
+    label: 'lathe serve',
+  });
+}
+
+/** SIGTERM, then SIGKILL if it has not gone within 5 s. */
+export async function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await gone;
+  clearTimeout(timer);
+}
+
+// --- Chromium -------------------------------------------------------------------------------------
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Debian's Chromium through Playwright; closed at clean-up. */
+export async function launchChromium() {
+  const { chromium } = await import('@playwright/test');
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set LATHE_BENCH_CHROMIUM)`);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  onCleanup(() => browser.close());
+  return browser;
+}
+
+/** A fresh context (its own, cold, HTTP cache) and page at the e2e tests' viewport. */
+export async function newPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { context, page, errors };
+}
+
+// --- statistics and formatting ---------------------------------------------------------------------
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+export const min = (xs) => Math.min(...xs);
+
+/** Time `fn` `runs` times after `warmup` untimed runs; returns the samples in ms. */
+export async function sample(fn, { runs = 5, warmup = 1 } = {}) {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = now();
+    await fn();
+    times.push(now() - t0);
+  }
+  return times;
+}
+
+export function fmtMs(ms) {
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms >= 100) return `${Math.round(ms)} ms`;
+  if (ms >= 10) return `${ms.toFixed(1)} ms`;
+  return `${ms.toFixed(2)} ms`;
+}
+
+/** Megabytes here are 10^6 bytes (as Vite prints kB as 10^3). */
+export const MB = 1_000_000;
+
+export function fmtBytes(bytes) {
+  return `${bytes.toLocaleString('en-US')} B (${(bytes / MB).toFixed(2)} MB)`;
+}
+
+export function fmtValue(value, unit) {
+  if (unit === 'ms') return fmtMs(value);
+  if (unit === 'bytes') return fmtBytes(value);
+  return `${value.toLocaleString('en-US')}${unit && unit !== 'count' ? ` ${unit}` : ''}`;
+}
+
+/**
+ * One reported figure. `goal`: a target it must stay at or under (ratio = value / goal; "MISSED" when
+ * over). `peer`: a reference measured in the same run (ratio = value / peer; no verdict).
+ */
+export function figure(name, value, unit, against) {
+  const { goal, peer, label } = against ?? {};
+  const ref = goal ?? peer;
+  const ratio = ref ? value / ref : null;
+  const status = goal === undefined ? '' : value <= goal ? 'ok' : 'MISSED';
+  return { name, value, unit, against: label ?? (ref === undefined ? '' : fmtValue(ref, unit)), ratio, status };
+}
+
+export function fmtRatio(r) {
+  if (r === null || r === undefined) return '';
+  return r >= 100 ? `${Math.round(r)}×` : r >= 10 ? `${r.toFixed(1)}×` : `${r.toFixed(2)}×`;
+}
+
+/** Print rows (arrays of strings) as an aligned table; columns listed in `right` are right-aligned. */
+export function printTable(headers, rows, { right = [] } = {}) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i] ?? '').length)));
+  const line = (cells) =>
+    cells
+      .map((c, i) => (right.includes(i) ? String(c ?? '').padStart(widths[i]) : String(c ?? '').padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  console.log(line(headers));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
+
+/** The figures table every benchmark ends with (and run-all repeats). */
+export function printFigures(figures, { bench } = {}) {
+  const rows = figures.map((f) => [
+    ...(bench ? [f.bench ?? bench] : []),
+    f.name,
+    fmtValue(f.value, f.unit),
+    f.against,
+    fmtRatio(f.ratio),
+    f.status,
+  ]);
+  const headers = [...(bench ? ['bench'] : []), 'figure', 'value', 'goal / peer', 'ratio', ''];
+  const off = bench ? 1 : 0;
+  printTable(headers, rows, { right: [off + 1, off + 3] });
+}
+
+/** Where this ran, for the JSON results. */
+export function machine(extra = {}) {
+  return { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? '', platform: process.platform, ...extra };
+}
