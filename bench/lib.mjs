@@ -5,9 +5,10 @@
  * A benchmark reports figures; it never fails because the machine was slow. A missed goal is printed as
  * "MISSED" and the exit code stays 0; only a benchmark that could not run exits non-zero.
  */
+/* global window, document, requestAnimationFrame, MutationObserver */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -77,8 +78,10 @@ async function runCleanups() {
 process.on('exit', () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
+    interrupted = true;
     console.error(`\nbench: ${signal}, cleaning up`);
     void runCleanups().finally(() => process.exit(130));
   });
@@ -97,6 +100,7 @@ export async function runBenchmark(args, body) {
       writeFileSync(args.json, JSON.stringify(result, null, 2) + '\n');
     }
   } catch (e) {
+    if (interrupted) return; // the signal handler cleans up and exits
     console.error(`\nbench: the benchmark could not run: ${e?.stack ?? e}`);
     code = 1;
   }
@@ -217,6 +221,93 @@ export async function launchChromium() {
   return browser;
 }
 
+/**
+ * Runs in the page before its own scripts (page.addInitScript(installProbe, checks)). Records, in the
+ * page's performance.now() ms:
+ * - marks: for each check {name, selector, text?}, the first animation frame after an element matching
+ *   `selector` (and, with `text`, whose textContent includes it) is in the DOM and laid out;
+ * - calls: every contract call over the WebSocket: method, when sent, when its result arrived, its size;
+ * - longTasks: main-thread tasks over 50 ms (where the page's time goes).
+ * Self-contained: Playwright serialises it into the page.
+ */
+export function installProbe(checks) {
+  const marks = {};
+  const calls = [];
+  const longTasks = [];
+  window.__benchProbe = { marks, calls, longTasks, wsOpen: null };
+  const pending = new Set(checks);
+  const check = () => {
+    for (const c of pending) {
+      const el = document.querySelector(c.selector);
+      if (!el || el.getBoundingClientRect().height === 0 || (c.text && !el.textContent.includes(c.text))) continue;
+      pending.delete(c);
+      marks[c.name] = null;
+      requestAnimationFrame(() => (marks[c.name] = performance.now()));
+    }
+    if (pending.size === 0) observer.disconnect();
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    // No Long Tasks API: the figures just lack that detail.
+  }
+  const Native = window.WebSocket;
+  const byId = new Map();
+  window.WebSocket = class extends Native {
+    constructor(...a) {
+      super(...a);
+      this.addEventListener('open', () => (window.__benchProbe.wsOpen ??= performance.now()));
+      // Added before the page sets onmessage, so this runs first: the time the frame arrived, before parsing.
+      this.addEventListener('message', (e) => {
+        if (typeof e.data !== 'string') return;
+        const m = /^\{"t":"result","id":(\d+)/.exec(e.data.slice(0, 40));
+        const call = m && byId.get(Number(m[1]));
+        if (call) Object.assign(call, { received: performance.now(), bytes: e.data.length });
+      });
+    }
+    send(data) {
+      try {
+        const f = JSON.parse(data);
+        if (f.t === 'call') {
+          const call = { id: f.id, method: f.method, args: JSON.stringify(f.args).slice(0, 60), sent: performance.now(), received: null, bytes: 0 };
+          calls.push(call);
+          byId.set(f.id, call);
+        }
+      } catch {
+        // Not ours to judge.
+      }
+      super.send(data);
+    }
+  };
+}
+
+/** What installProbe recorded, plus navigation, paint and resource timings; all in the page's ms. */
+export function readProbe(page) {
+  return page.evaluate(() => {
+    const p = window.__benchProbe;
+    return {
+      origin: performance.timeOrigin,
+      marks: { ...p.marks },
+      calls: p.calls.map((c) => ({ ...c })),
+      longTasks: [...p.longTasks],
+      wsOpen: p.wsOpen,
+      fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+      resources: performance.getEntriesByType('resource').map((r) => ({ name: r.name, start: r.startTime, end: r.responseEnd, bytes: r.encodedBodySize })),
+      nav: performance.getEntriesByType('navigation')[0]?.toJSON() ?? null,
+    };
+  });
+}
+
+/** Total and largest long task that started before `until` (page ms). */
+export function busyBefore(probe, until) {
+  const tasks = probe.longTasks.filter((t) => t.start < until);
+  return { total: tasks.reduce((a, t) => a + t.duration, 0), largest: Math.max(0, ...tasks.map((t) => t.duration)), count: tasks.length };
+}
+
 /** A fresh context (its own, cold, HTTP cache) and page at the e2e tests' viewport. */
 export async function newPage(browser) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -315,5 +406,12 @@ export function printFigures(figures, { bench } = {}) {
 
 /** Where this ran, for the JSON results. */
 export function machine(extra = {}) {
-  return { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? '', platform: process.platform, ...extra };
+  return { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? '', platform: process.platform, loadavg: loadavg(), ...extra };
+}
+
+/** One line about the machine's load: on a busy machine every figure (and the peers) is slower. */
+export function loadLine() {
+  const [one] = loadavg();
+  const n = cpus().length;
+  return `Machine: ${n} CPUs, load average ${one.toFixed(2)}${one > n ? ' (busy: other work is running, figures are noisy; compare with the peer of the same run)' : ''}.`;
 }

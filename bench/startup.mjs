@@ -22,11 +22,12 @@
  *
  * Usage: node bench/startup.mjs [--runs N] [--no-build] [--json FILE] [--help]
  */
-/* global window, document, performance, requestAnimationFrame, MutationObserver */
+/* global window, document */
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   build,
+  busyBefore,
   cli,
   epochOf,
   figure,
@@ -40,6 +41,9 @@ import {
   now,
   printFigures,
   printTable,
+  installProbe,
+  loadLine,
+  readProbe,
   runBenchmark,
   spawnForUrl,
   startLathe,
@@ -81,74 +85,76 @@ function makeProject() {
   return dir;
 }
 
-/** Runs in the page before its scripts: timestamps (performance.now(), at the next frame) of each milestone. */
-function instrument({ marker, file }) {
-  const marks = (window.__benchMarks = {});
-  const mark = (name) => {
-    if (name in marks) return;
-    marks[name] = null;
-    requestAnimationFrame(() => (marks[name] = performance.now()));
-  };
-  const visible = (el) => !!el && el.getBoundingClientRect().height > 0;
-  const observer = new MutationObserver(() => {
-    if (document.body?.dataset.ready === 'true') mark('ready');
-    const lines = document.querySelector('.monaco-editor .view-lines');
-    if (visible(document.querySelector('.monaco-editor')) && lines?.textContent.includes(marker)) mark('text');
-    if (document.querySelector(`.tab[data-path="${file}"][data-dirty="true"]`)) {
-      mark('dirty');
-      observer.disconnect();
-    }
-  });
-  observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
-}
+/** What the page should show, in order; see installProbe in lib.mjs. */
+const CHECKS = [
+  { name: 'tree', selector: '.tree-row' },
+  { name: 'ready', selector: 'body[data-ready="true"]' },
+  { name: 'text', selector: '.monaco-editor .view-lines', text: MARKER },
+  { name: 'dirty', selector: `.tab[data-path="${FILE}"][data-dirty="true"]` },
+];
 
-/** Where the page's milestones fall, in ms since the spawn. */
+/** The page's milestones in ms since the spawn, and its main-thread long tasks up to interactive. */
 async function pageTimes(page, spawnEpoch) {
-  const t = await page.evaluate(() => {
-    const res = performance.getEntriesByType('resource');
-    const end = (re) => res.find((r) => re.test(r.name))?.responseEnd ?? null;
-    return {
-      origin: performance.timeOrigin,
-      marks: window.__benchMarks,
-      entryScript: end(/\/assets\/index-[^/]*\.js$/),
-      monacoChunk: end(/\/assets\/editor\.api-[^/]*\.js$/),
-      load: performance.getEntriesByType('navigation')[0]?.loadEventEnd ?? null,
-    };
-  });
-  const since = (ms) => (ms === null || ms === undefined ? null : t.origin + ms - spawnEpoch);
+  const p = await readProbe(page);
+  const since = (ms) => (ms === null || ms === undefined ? null : p.origin + ms - spawnEpoch);
+  const resource = (re) => p.resources.find((r) => re.test(r.name))?.end;
+  const monaco = p.resources.filter((r) => /\/assets\/(editor\.api|monaco-setup)-[^/]*\.js$/.test(r.name));
+  const busy = busyBefore(p, p.marks.dirty ?? Infinity);
   return {
     navStart: since(0),
-    entryScript: since(t.entryScript),
-    ready: since(t.marks.ready),
-    monacoChunk: since(t.monacoChunk),
-    text: since(t.marks.text),
-    interactive: since(t.marks.dirty),
+    entryScript: since(resource(/\/assets\/index-[^/]*\.js$/)),
+    wsOpen: since(p.wsOpen),
+    tree: since(p.marks.tree),
+    monacoRequested: monaco.length ? since(Math.min(...monaco.map((r) => r.start))) : null,
+    monacoChunks: monaco.length ? since(Math.max(...monaco.map((r) => r.end))) : null,
+    ready: since(p.marks.ready),
+    text: since(p.marks.text),
+    interactive: since(p.marks.dirty),
+    longTaskMs: busy.total,
+    longestTaskMs: busy.largest,
   };
+}
+
+/** Resolves, at the frame the restored file's text is in the editor, with a point on its first line. */
+async function editorShowing(page) {
+  const handle = await page.waitForFunction(
+    (marker) => {
+      const lines = document.querySelector('.monaco-editor .view-lines');
+      if (!lines?.textContent.includes(marker)) return null;
+      const r = lines.getBoundingClientRect();
+      return { x: r.x + r.width / 2, y: r.y + 8 };
+    },
+    MARKER,
+    { timeout: 30_000, polling: 'raf' },
+  );
+  return handle.jsonValue();
 }
 
 async function lathe(browser, project, userDir, { warmup = false } = {}) {
   const { context, page, errors } = await newPage(browser);
   try {
-    await page.addInitScript(instrument, { marker: MARKER, file: FILE });
+    await page.addInitScript(installProbe, CHECKS);
     const server = await startLathe(project, userDir);
     const serverReady = server.tUrl - server.t0;
-    await page.goto(server.url);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    // Only what the clock needs is awaited on the way: each Playwright round trip adds to the figure.
+    await page.goto(server.url, { waitUntil: 'commit' });
     if (warmup) {
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
       await page.click(`.tree-row[data-path="${FILE}"]`);
-    } else if (!(await page.locator(`.tab[data-path="${FILE}"]`).count())) {
-      throw new Error(`the ${FILE} tab was not restored from the saved workspace state (user dir: ${userDir})`);
     }
-    await page.waitForFunction(
-      (marker) => document.querySelector('.monaco-editor .view-lines')?.textContent.includes(marker),
-      MARKER,
-      { timeout: 30_000, polling: 'raf' },
-    );
-    await page.click('.monaco-editor .view-lines');
+    const at = await editorShowing(page).catch(async (e) => {
+      if (!warmup && !(await page.locator(`.tab[data-path="${FILE}"]`).count())) {
+        throw new Error(`the ${FILE} tab was not restored from the saved workspace state (user dir: ${userDir})`);
+      }
+      throw e;
+    });
+    const tClick = now();
+    await page.mouse.click(at.x, at.y);
+    const tType = now();
     await page.keyboard.type('x');
     await page.waitForSelector(`.tab[data-path="${FILE}"][data-dirty="true"]`, { timeout: 10_000 });
-    await page.waitForFunction(() => typeof window.__benchMarks.dirty === 'number', null, { polling: 'raf' });
-    const times = { serverReady, ...(await pageTimes(page, epochOf(server.t0))) };
+    await page.waitForFunction(() => typeof window.__benchProbe.marks.dirty === 'number', null, { polling: 'raf' });
+    const times = { serverReady, click: tClick - server.t0, type: tType - server.t0, ...(await pageTimes(page, epochOf(server.t0))) };
     if (warmup) {
       // Undo the edit and let the workspace state (one open tab) be persisted (debounced in the page).
       await page.keyboard.press('Control+z');
@@ -192,6 +198,7 @@ await runBenchmark(args, async () => {
   const browser = await launchChromium();
 
   console.log(`Startup: lathe serve → interactive editor, ${RUNS} runs (Chromium ${browser.version()}).`);
+  console.log(loadLine());
   await lathe(browser, project, userDir, { warmup: true });
   await floor(browser);
   if (!savedTabs(userDir)) throw new Error('the warm-up run did not persist the open tab');
@@ -215,11 +222,16 @@ await runBenchmark(args, async () => {
     ['server ready (URL printed)', 'serverReady'],
     ['navigation starts (page.goto)', 'navStart'],
     ['entry script downloaded', 'entryScript'],
+    ['WebSocket open', 'wsOpen'],
+    ['file tree painted', 'tree'],
+    ['Monaco chunks requested (lazy import)', 'monacoRequested'],
+    ['Monaco chunks downloaded', 'monacoChunks'],
     ['page ready (body[data-ready])', 'ready'],
-    ['Monaco chunk downloaded', 'monacoChunk'],
     ['editor shows the file', 'text'],
+    ['click sent (Playwright saw the text)', 'click'],
+    ['key sent (Playwright, after the click)', 'type'],
     ['interactive (keystroke → tab dirty)', 'interactive'],
-  ];
+  ].sort((a, b) => median(col(lathes, a[1])) - median(col(lathes, b[1])));
   let previous = 0;
   printTable(
     ['milestone', 'median', 'min', 'step (median)'],
@@ -230,6 +242,9 @@ await runBenchmark(args, async () => {
       return row;
     }),
     { right: [1, 2, 3] },
+  );
+  console.log(
+    `Main thread in long tasks (>50 ms) before interactive: ${fmtMs(median(col(lathes, 'longTaskMs')))} (median; longest single task ${fmtMs(median(col(lathes, 'longestTaskMs')))}).`,
   );
   console.log(
     `\nFloor (bare node:http + trivial page): server ready ${fmtMs(median(col(floors, 'serverReady')))}, page loaded ${fmtMs(median(floorLoaded))} (median).`,

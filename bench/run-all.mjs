@@ -1,0 +1,60 @@
+/**
+ * bench/run-all.mjs: every benchmark in bench/, one after another, and a summary.
+ *
+ * Builds once (`npx electron-vite build`, unless --no-build), then runs startup.mjs, bundle-size.mjs and
+ * tree-100k.mjs, each in its own process with --no-build (their own output is shown as it comes), and
+ * prints a summary table of figure, goal or peer, and ratio. The same goes to bench/.results/latest.json
+ * (git-ignored), with each benchmark's full results.
+ *
+ * Exit code 0 even when goals are missed ("MISSED"); non-zero only when a benchmark could not run
+ * (the others still run).
+ *
+ * Usage: node bench/run-all.mjs [--runs N] [--no-build] [--help]    (npm run bench)
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO, build, cli, fmtMs, loadLine, machine, now, printFigures, runBenchmark } from './lib.mjs';
+
+const BENCHMARKS = ['startup', 'bundle-size', 'tree-100k'];
+const RESULTS = join(REPO, 'bench', '.results');
+
+const args = cli(import.meta.url, { runs: { type: 'string' } });
+
+await runBenchmark(args, async () => {
+  build(args);
+  mkdirSync(RESULTS, { recursive: true });
+  console.log(loadLine());
+  const results = [];
+  for (const name of BENCHMARKS) {
+    const json = join(RESULTS, `${name}.json`);
+    rmSync(json, { force: true });
+    console.log(`\n=== ${name} ${'='.repeat(Math.max(0, 60 - name.length))}\n`);
+    const t0 = now();
+    const r = spawnSync(
+      process.execPath,
+      [join(REPO, 'bench', `${name}.mjs`), '--no-build', '--json', json, ...(args.runs && name !== 'bundle-size' ? ['--runs', args.runs] : [])],
+      { cwd: REPO, stdio: 'inherit' },
+    );
+    const seconds = (now() - t0) / 1000;
+    if (r.status === 0) {
+      results.push({ ...JSON.parse(readFileSync(json, 'utf8')), seconds });
+    } else {
+      results.push({ bench: name, error: `exited with ${r.status ?? r.signal}: the benchmark could not run (see its output above)`, seconds });
+    }
+  }
+
+  const figures = results.flatMap((r) => (r.figures ?? []).map((f) => ({ bench: r.bench, ...f })));
+  console.log(`\n=== summary ${'='.repeat(53)}\n`);
+  printFigures(figures, { bench: true });
+  for (const r of results.filter((x) => x.error)) console.log(`${r.bench}: ${r.error}`);
+  console.log(`\n(${results.map((r) => `${r.bench} ${fmtMs(r.seconds * 1000)}`).join(', ')})`);
+
+  const latest = join(RESULTS, 'latest.json');
+  const summary = { at: new Date().toISOString(), machine: machine(), summary: figures, results };
+  writeFileSync(latest, JSON.stringify(summary, null, 2) + '\n');
+  console.log(`Written: ${latest}`);
+  const failed = results.filter((x) => x.error);
+  if (failed.length) throw new Error(`${failed.map((f) => f.bench).join(', ')} could not run`);
+  return summary;
+});
