@@ -1,14 +1,27 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
 
 /**
- * One build for both hosts:
- * - main: the Electron main process and, as a second entry, the `lathe` CLI (which runs under plain Node
- *   and hosts server mode). Native children (pty host, onnx runner) join as entries when they arrive.
- * - preload: the sandboxed bridge (CommonJS, as a sandboxed preload must be).
- * - renderer: the React app, minified; Monaco's workers are bundled locally.
+ * `monaco-editor`'s main module also re-exports an LSP client (`lsp`) that Lathe does not use, and which
+ * the bundler cannot drop (it is imported for its side effects). Leave it out of the editor's chunk.
  */
+function monacoWithoutLsp(): Plugin {
+  return {
+    name: 'lathe-monaco-without-lsp',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/\/monaco-editor\/esm\/vs\/(index|editor\/editor\.main)\.js$/.test(id.replace(/\\/g, '/'))) return null;
+      const stripped = code
+        .replace(/^import \* as index from '[^']*monaco-lsp-client[^']*';\r?\n/m, '')
+        .replace(/^export \{ index as lsp \};\r?\n/m, '');
+      if (stripped === code) this.warn('monaco-editor no longer imports its LSP client the way Lathe expects');
+      return { code: stripped, map: null };
+    },
+  };
+}
+
 export default defineConfig({
   main: {
     build: {
@@ -33,7 +46,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
-    plugins: [react()],
+    plugins: [react(), monacoWithoutLsp()],
     build: {
       outDir: 'out/renderer',
       minify: process.env.LATHE_RENDERER_DEBUG ? false : true,

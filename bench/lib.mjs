@@ -182,9 +182,9 @@ export async function spawnForUrl(command, argv, { env = process.env, timeoutMs 
   return server;
 }
 
-/** `node bin/lathe.js serve <folder> --port 0` with a private settings dir. */
-export function startLathe(folder, userDir) {
-  return spawnForUrl(process.execPath, [CLI, 'serve', folder, '--port', '0'], {
+/** `node bin/lathe.js serve <folder> --port <port>` (a free port by default) with a private settings dir. */
+export function startLathe(folder, userDir, port = 0) {
+  return spawnForUrl(process.execPath, [CLI, 'serve', folder, '--port', String(port)], {
     env: { ...process.env, LATHE_USER_DIR: userDir },
     label: 'lathe serve',
   });
@@ -211,6 +211,18 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/**
+ * A browser profile on disk, as a returning user has: its HTTP cache and V8 code cache persist across
+ * visits (Playwright's ordinary contexts are off-the-record, where Chromium keeps no code cache).
+ */
+export async function launchPersistentChromium() {
+  const { chromium } = await import('@playwright/test');
+  const profile = tempDir('lathe-bench-profile-');
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 800 } });
+  onCleanup(() => context.close());
+  return context;
+}
 
 /** Debian's Chromium through Playwright; closed at clean-up. */
 export async function launchChromium() {
@@ -308,13 +320,29 @@ export function busyBefore(probe, until) {
   return { total: tasks.reduce((a, t) => a + t.duration, 0), largest: Math.max(0, ...tasks.map((t) => t.duration)), count: tasks.length };
 }
 
-/** A fresh context (its own, cold, HTTP cache) and page at the e2e tests' viewport. */
-export async function newPage(browser) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+/**
+ * A page at the e2e tests' viewport: in a fresh context (its own, cold, HTTP cache), or in `shared`
+ * (a returning user's browser: its HTTP and code caches are warm). `close` closes only what it made.
+ */
+export async function newPage(browser, shared = null) {
+  const context = shared ?? (await browser.newContext({ viewport: { width: 1280, height: 800 } }));
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  return { context, page, errors };
+  const close = () => (shared ? page.close() : context.close());
+  return { context, page, errors, close };
+}
+
+/** A port that is free now (for runs that must reuse one origin). */
+export async function freePort() {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 // --- statistics and formatting ---------------------------------------------------------------------

@@ -51,10 +51,19 @@ export interface DirEntry {
 
 export interface DirListing {
   readonly path: string;
+  /** `limit` entries from `offset` of the sorted listing (all of them when it is small). */
   readonly entries: readonly DirEntry[];
+  readonly offset: number;
+  /** Entries in the whole folder (after excludes). */
+  readonly total: number;
+  /** Identifies one sorted snapshot: pages of the same generation fit together. */
+  readonly generation: number;
   /** How many entries the `files.exclude` setting hid. */
   readonly excluded: number;
 }
+
+/** A page of a folder listing: big folders arrive in pages so the first screenful paints at once. */
+export const LIST_PAGE_MAX = 20_000;
 
 export type Eol = '\n' | '\r\n';
 
@@ -149,7 +158,7 @@ export interface Api {
   'workspace.current': Call<NoArgs, ProjectInfo | null>;
   'workspace.close': Call<NoArgs, void>;
   'workspace.recent': Call<NoArgs, readonly RecentProject[]>;
-  'workspace.list': Call<{ path: string }, DirListing>;
+  'workspace.list': Call<{ path: string; offset?: number; limit?: number }, DirListing>;
   'workspace.read': Call<{ path: string }, FileContent>;
   'workspace.write': Call<
     { path: string; text: string; encoding: string; bom: boolean; eol: Eol; expectedVersion: string | null },
@@ -198,7 +207,11 @@ export const methods = {
   'workspace.current': noArgs,
   'workspace.close': noArgs,
   'workspace.recent': noArgs,
-  'workspace.list': z.object({ path: relPath }),
+  'workspace.list': z.object({
+    path: relPath,
+    offset: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(LIST_PAGE_MAX).optional(),
+  }),
   'workspace.read': z.object({ path: relPath }),
   'workspace.write': z.object({
     path: relPath,

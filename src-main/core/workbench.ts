@@ -76,7 +76,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     'workspace.current': async () => ok(workspace.current()),
     'workspace.close': async () => ok(await workspace.close()),
     'workspace.recent': async () => ok(await settings.recent()),
-    'workspace.list': async ({ path }) => workspace.list(path),
+    'workspace.list': async ({ path, offset, limit }) => workspace.list(path, offset, limit),
     'workspace.read': async ({ path }) => workspace.read(path),
     'workspace.write': async (args) => workspace.write(args),
     'workspace.create': async ({ path, kind }) => workspace.create(path, kind),

@@ -4,11 +4,12 @@ import { joinPath, parentOf, validateName, visibleRows } from './tree-model';
 
 const dir = (path: string, name: string) => ({ name, path, kind: 'directory' as const, symlink: false });
 const file = (path: string, name: string) => ({ name, path, kind: 'file' as const, symlink: false });
+const listing = (path: string, entries: DirListing['entries']): DirListing => ({ path, entries, excluded: 0, offset: 0, total: entries.length, generation: 1 });
 
 describe('visibleRows', () => {
   const listings = new Map<string, DirListing>([
-    ['', { path: '', excluded: 0, entries: [dir('src', 'src'), dir('tests', 'tests'), file('README.md', 'README.md')] }],
-    ['src', { path: 'src', excluded: 0, entries: [file('src/a.py', 'a.py')] }],
+    ['', listing('', [dir('src', 'src'), dir('tests', 'tests'), file('README.md', 'README.md')])],
+    ['src', listing('src', [file('src/a.py', 'a.py')])],
   ]);
   it('flattens expanded folders with depth, in listing order', () => {
     const rows = visibleRows(listings, new Set(['src']));

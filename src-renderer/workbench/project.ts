@@ -59,20 +59,23 @@ export async function boot(bridge: AppBridge): Promise<void> {
   const media = matchMedia('(prefers-color-scheme: dark)');
   media.addEventListener('change', (e) => setApp({ osDark: e.matches }));
 
-  const info = await request('app.info', {});
-  if (info) setApp({ info });
   await attach();
   useApp.subscribe(schedulePersist);
 }
 
 /** Take up whatever the core has: settings and the open project (a reload re-attaches here). */
 async function attach(): Promise<void> {
-  const snapshot = await request('settings.get', {});
+  // Independent questions go out together: each round trip saved is start-up time.
+  const [info, snapshot, current] = await Promise.all([
+    getApp().info ? Promise.resolve(undefined) : request('app.info', {}),
+    request('settings.get', {}),
+    call('workspace.current', {}),
+  ]);
+  if (info) setApp({ info });
   if (snapshot) {
     setApp({ settings: snapshot });
     commands.setUserKeybindings(snapshot.keybindings);
   }
-  const current = await call('workspace.current', {});
   if (current.ok) await onProjectOpened(current.value);
 }
 
@@ -91,15 +94,19 @@ async function onProjectOpened(project: ProjectInfo | null): Promise<void> {
 async function restoreProject(): Promise<void> {
   restoring = true;
   try {
-    const saved = await call('workspace.getState', {});
+    // The tree paints first; the editor's tabs (and Monaco, most of the renderer's weight, which holds
+    // the main thread while it loads) follow.
+    const [saved] = await Promise.all([call('workspace.getState', {}), listDir('')]);
     const state = saved.ok ? saved.value : null;
     const expanded = new Set(state?.expanded ?? []);
     setApp({ layout: state?.layout ?? DEFAULT_LAYOUT, expanded });
-    await listDir('');
-    await Promise.all([...expanded].map((dir) => listDir(dir, { quiet: true })));
+    // Tabs are added in call order before any await, so the strip keeps its order; a file gone since
+    // last time is dropped.
     const tabs = state?.tabs ?? [];
-    // Open in order so the strip keeps its order; a file gone since last time is skipped.
-    for (const tab of tabs) await openDocument(tab.path, { activate: false });
+    await Promise.all([
+      ...[...expanded].map((dir) => listDir(dir, { quiet: true })),
+      ...tabs.map((tab) => openDocument(tab.path, { activate: tab.path === state?.activeTab })),
+    ]);
     const active = state?.activeTab && getApp().tabs.some((t) => t.path === state.activeTab) ? state.activeTab : (getApp().tabs[0]?.path ?? null);
     setApp({ active });
   } finally {
@@ -107,11 +114,14 @@ async function restoreProject(): Promise<void> {
   }
 }
 
+/** The first page is small so a huge folder paints at once; the rest follows in big pages. */
+const FIRST_PAGE = 1000;
+const NEXT_PAGE = 20_000;
+const loadingGeneration = new Map<string, number>();
+
 export async function listDir(path: string, options: { quiet?: boolean } = {}): Promise<void> {
-  const r = await call('workspace.list', { path });
-  if (r.ok) {
-    setApp((s) => ({ listings: new Map(s.listings).set(path, r.value) }));
-  } else {
+  const r = await call('workspace.list', { path, limit: FIRST_PAGE });
+  if (!r.ok) {
     setApp((s) => {
       const listings = new Map(s.listings);
       listings.delete(path);
@@ -120,6 +130,19 @@ export async function listDir(path: string, options: { quiet?: boolean } = {}): 
       return { listings, expanded };
     });
     if (!options.quiet || r.code !== 'NOT_FOUND') postMessage('error', r.message);
+    return;
+  }
+  let listing = r.value;
+  loadingGeneration.set(path, listing.generation);
+  setApp((s) => ({ listings: new Map(s.listings).set(path, listing) }));
+  while (listing.entries.length < listing.total) {
+    const next = await call('workspace.list', { path, offset: listing.entries.length, limit: NEXT_PAGE });
+    // A newer listing of this folder started (it changed on disk): that one finishes the job.
+    if (loadingGeneration.get(path) !== listing.generation) return;
+    if (!next.ok || next.value.generation !== listing.generation) return void listDir(path, options);
+    listing = { ...listing, entries: [...listing.entries, ...next.value.entries] };
+    const done = listing;
+    setApp((s) => ({ listings: new Map(s.listings).set(path, done) }));
   }
 }
 

@@ -68,6 +68,9 @@ describe('listDirectory', () => {
       value: {
         path: 'src',
         excluded: 0,
+        offset: 0,
+        total: 4,
+        generation: 0,
         entries: [
           { name: 'lib', path: 'src/lib', kind: 'directory', symlink: false },
           { name: 'a9.ts', path: 'src/a9.ts', kind: 'file', symlink: false },

@@ -430,3 +430,32 @@ describe('git branch', () => {
     expect(value(await service.open(root)).branch).toBe('main');
   });
 });
+
+describe('big folders in pages', () => {
+  it('serves later pages from one sorted snapshot; listing from the start re-reads', async () => {
+    const root = await fs.mkdtemp(join(tmpdir(), 'lathe-pages-'));
+    for (let i = 0; i < 2500; i++) await fs.writeFile(join(root, `f${i}.txt`), '');
+    const hub = new EventHub();
+    const service = new WorkspaceService({ hub, excludes: () => [] });
+    try {
+      expect((await service.open(root)).ok).toBe(true);
+      const first = await service.list('', 0, 1000);
+      if (!first.ok) throw new Error(first.message);
+      expect(first.value).toMatchObject({ offset: 0, total: 2500 });
+      expect(first.value.entries.map((e) => e.name).slice(0, 3)).toEqual(['f0.txt', 'f1.txt', 'f2.txt']);
+      const second = await service.list('', 1000, 1000);
+      const third = await service.list('', 2000, 1000);
+      if (!second.ok || !third.ok) throw new Error('page failed');
+      expect(second.value.generation).toBe(first.value.generation);
+      expect(third.value.entries).toHaveLength(500);
+      const all = [...first.value.entries, ...second.value.entries, ...third.value.entries].map((e) => e.name);
+      expect(new Set(all).size).toBe(2500);
+      // Listing from the start again re-reads the folder: a new generation.
+      const again = await service.list('', 0, 1000);
+      expect(again.ok && again.value.generation).toBeGreaterThan(first.value.generation);
+    } finally {
+      await service.dispose();
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+});

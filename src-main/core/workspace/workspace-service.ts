@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs, watch, type FSWatcher, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute } from 'node:path';
-import type { ArgsOf, DirListing, EntryKind, FileContent, FindFilesResult, ProjectInfo, WriteResult } from '../../common/contract';
+import { LIST_PAGE_MAX, type ArgsOf, type DirListing, type EntryKind, type FileContent, type FindFilesResult, type ProjectInfo, type WriteResult } from '../../common/contract';
 import type { Disposable } from '../../common/disposable';
 import { err, ok, type Result } from '../../common/result';
 import type { EventHub } from '../event-hub';
@@ -32,6 +32,8 @@ const READ_CHUNK_BYTES = 64 * 1024;
 
 interface Project {
   info: ProjectInfo;
+  /** Sorted snapshots of big folders being paged through, by folder; dropped when the folder changes. */
+  readonly listings: Map<string, DirListing>;
   readonly watcher: DirWatcher;
   readonly index: FileIndex;
   gitDir: string | null;
@@ -58,6 +60,7 @@ export class WorkspaceService implements Disposable {
   /** Mutations run one at a time, so two saves cannot both pass the version check and then both write. */
   private mutations: Promise<unknown> = Promise.resolve();
   private excluderCache: { readonly key: string; readonly excluder: Excluder } | null = null;
+  private listingGeneration = 0;
 
   constructor(private readonly opts: WorkspaceServiceOptions) {}
 
@@ -83,15 +86,28 @@ export class WorkspaceService implements Disposable {
     });
   }
 
-  async list(rel: string): Promise<Result<DirListing>> {
+  /**
+   * A page of a folder's sorted listing. The first page reads and sorts the folder; later pages of the
+   * same generation come from that snapshot, until the folder changes on disk.
+   */
+  async list(rel: string, offset = 0, limit = LIST_PAGE_MAX): Promise<Result<DirListing>> {
     const p = this.project;
     if (!p) return noProject();
     const at = await resolveInProject(p.info.root, rel);
     if (!at.ok) return at;
-    const listing = await listDirectory(p.info.root, at.value.rel, this.excluder());
-    // Watch what the user looks at, so outside changes show up there.
-    if (listing.ok && p === this.project) p.watcher.watchDir(at.value.abs, at.value.rel);
-    return listing;
+    let snapshot = offset > 0 ? p.listings.get(at.value.rel) : undefined;
+    if (!snapshot) {
+      const listing = await listDirectory(p.info.root, at.value.rel, this.excluder());
+      if (!listing.ok) return listing;
+      if (p !== this.project) return listing;
+      // Watch what the user looks at, so outside changes show up there.
+      p.watcher.watchDir(at.value.abs, at.value.rel);
+      snapshot = { ...listing.value, generation: ++this.listingGeneration };
+      // Only big folders are worth keeping for their later pages.
+      if (snapshot.total > limit) p.listings.set(at.value.rel, snapshot);
+      else p.listings.delete(at.value.rel);
+    }
+    return ok({ ...snapshot, offset, entries: snapshot.entries.slice(offset, offset + limit) });
   }
 
   async read(rel: string): Promise<Result<FileContent>> {
@@ -248,6 +264,7 @@ export class WorkspaceService implements Disposable {
 
   excludesChanged(): void {
     this.project?.index.invalidate();
+    this.project?.listings.clear();
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -270,6 +287,7 @@ export class WorkspaceService implements Disposable {
     const info: ProjectInfo = { root: real, name: basename(real) || real, branch };
     const project: Project = {
       info,
+      listings: new Map(),
       watcher: new DirWatcher((batch) => this.onChanges(project, batch)),
       index: new FileIndex(real, () => this.excluder()),
       gitDir: null,
@@ -292,6 +310,7 @@ export class WorkspaceService implements Disposable {
   private onChanges(p: Project, batch: ChangeBatch): void {
     if (p !== this.project) return;
     if (batch.dirs.length > 0) p.index.invalidate();
+    for (const dir of batch.dirs) p.listings.delete(dir);
     this.opts.hub.emit('workspace.changed', batch);
     // `git init` (or a clone) in the project root: start following its branch.
     if (batch.files.includes('.git')) void this.refreshGit(p);
