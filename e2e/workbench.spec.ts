@@ -2,6 +2,7 @@
  * The workbench around the editor: encodings kept, large files refused safely, big folders stay
  * virtualised, keyboard-only use, themes, resizable panes and user keybindings.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect, mod, test } from './fixtures';
 import type { Page } from '@playwright/test';
@@ -126,4 +127,29 @@ test('user keybindings from keybindings.json apply on save', async ({ lathe }) =
   await page.keyboard.press(`${mod}+K`);
   await expect(page.getByRole('region', { name: 'Panel' })).toBeVisible();
   await expect(page.locator('.output-log')).toContainText('keybindings.json');
+});
+
+test('the status bar shows the git branch, and follows a checkout', async ({ lathe }) => {
+  const { page } = lathe;
+  await expect(page.getByTestId('status-project')).toBeVisible();
+  await expect(page.getByTestId('status-branch')).toHaveCount(0);
+  execFileSync('git', ['init', '-q', '-b', 'experiment'], { cwd: lathe.dir });
+  await expect(page.getByTestId('status-branch')).toHaveText('experiment');
+  execFileSync('git', ['checkout', '-q', '-b', 'fp16-export'], { cwd: lathe.dir });
+  await expect(page.getByTestId('status-branch')).toHaveText('fp16-export');
+});
+
+test('closing the page with unsaved edits asks first', async ({ lathe }) => {
+  const { page } = lathe;
+  await row(page, 'train.py').click();
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.type('# unsaved');
+  await expect(tab(page, 'train.py')).toHaveAttribute('data-dirty', 'true');
+  const asked = page.waitForEvent('dialog');
+  await page.close({ runBeforeUnload: true });
+  const dialog = await asked;
+  expect(dialog.type()).toBe('beforeunload');
+  await dialog.dismiss();
+  expect(page.isClosed()).toBe(false);
+  expect(lathe.read('train.py')).not.toContain('# unsaved');
 });
