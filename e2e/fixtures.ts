@@ -2,7 +2,7 @@
  * The `lathe` fixture: a real project folder on disk, a private settings directory, and Lathe itself:
  * `lathe serve` driven in Chromium (project "web"), or the built Electron app (project "electron").
  */
-import { _electron, test as base, expect, type Page } from '@playwright/test';
+import { _electron, test as base, expect, type Browser, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,10 +84,20 @@ async function startServer(dir: string | null, userDir: string): Promise<{ url: 
   return { url, child };
 }
 
-export const test = base.extend<LatheOptions & { lathe: Lathe; openProject: boolean }>({
-  host: ['web', { option: true }],
+export const test = base.extend<{ lathe: Lathe; openProject: boolean }, LatheOptions & { webBrowser: Browser | null }>({
+  host: ['web', { option: true, scope: 'worker' }],
+  // Chromium for the "web" project only: the "electron" project must not start (or need) a browser.
+  webBrowser: [
+    async ({ host, playwright, launchOptions }, use) => {
+      if (host === 'electron') return use(null);
+      const browser = await playwright.chromium.launch(launchOptions);
+      await use(browser);
+      await browser.close();
+    },
+    { scope: 'worker' },
+  ],
   openProject: [true, { option: true }],
-  lathe: async ({ host, openProject, browser }, use, testInfo) => {
+  lathe: async ({ host, openProject, webBrowser, colorScheme }, use, testInfo) => {
     const dir = makeProject();
     const userDir = mkdtempSync(join(tmpdir(), 'lathe-user-'));
     const helpers = {
@@ -116,7 +126,7 @@ export const test = base.extend<LatheOptions & { lathe: Lathe; openProject: bool
       await app.close();
     } else {
       const { url, child } = await startServer(openProject ? dir : null, userDir);
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const context = await webBrowser!.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
       const page = await context.newPage();
       const pageErrors: string[] = [];
       page.on('pageerror', (e) => pageErrors.push(e.stack ?? e.message));

@@ -5,6 +5,7 @@ import { closeDocument, getDoc, onDocsChanged, setViewState } from './documents'
 import { loadMonaco } from './monaco';
 import { formatChord } from '../commands/keys';
 import { commands } from '../commands/instance';
+import { dialogOpen } from '../ui/dialogs';
 
 let activeEditor: editor.IStandaloneCodeEditor | null = null;
 
@@ -178,7 +179,8 @@ function MonacoHost() {
         eol: doc.eol === '\r\n' ? 'CRLF' : 'LF',
       },
     });
-    instance.focus();
+    // A dialog (save? rename?) keeps the keyboard; the editor takes it when a tab opens otherwise.
+    if (!dialogOpen()) instance.focus();
   }, [instance, active, loadingActive]);
 
   return <div className="monaco-host" ref={container} data-testid="monaco-host" />;

@@ -92,7 +92,9 @@ export function QuickPick() {
 
 function QuickPickOpen({ initial }: { initial: string }) {
   const [value, setValue] = useState(initial);
-  const [files, setFiles] = useState<{ items: Item[]; total: number; truncated: boolean } | null>(null);
+  const [files, setFiles] = useState<{ query: string; items: Item[]; total: number; truncated: boolean } | null>(null);
+  /** Enter was pressed before the results for what was typed arrived: take the first when they do. */
+  const acceptWhenReady = useRef(false);
   const [indexing, setIndexing] = useState(false);
   const [index, setIndex] = useState(0);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -113,7 +115,13 @@ function QuickPickOpen({ initial }: { initial: string }) {
       clearTimeout(slow);
       if (stale) return;
       setIndexing(false);
-      setFiles(r.ok ? { items: r.value.matches.map(fileItem), total: r.value.total, truncated: r.value.truncated } : { items: [], total: 0, truncated: false });
+      const next = r.ok ? { query, items: r.value.matches.map(fileItem), total: r.value.total, truncated: r.value.truncated } : { query, items: [], total: 0, truncated: false };
+      if (acceptWhenReady.current) {
+        acceptWhenReady.current = false;
+        accept(next.items[0]);
+        return;
+      }
+      setFiles(next);
       setIndex(0);
     }, 25);
     return () => {
@@ -157,7 +165,10 @@ function QuickPickOpen({ initial }: { initial: string }) {
             else if (e.key === 'ArrowUp') setIndex((i) => Math.max(0, i - 1));
             else if (e.key === 'PageDown') setIndex((i) => Math.min(items.length - 1, i + 10));
             else if (e.key === 'PageUp') setIndex((i) => Math.max(0, i - 10));
-            else if (e.key === 'Enter') accept(items[index]);
+            else if (e.key === 'Enter') {
+              if (!commandMode && files?.query !== query) acceptWhenReady.current = true;
+              else accept(items[index]);
+            }
             else if (e.key === 'Escape') hideQuickPick();
             else return;
             e.preventDefault();

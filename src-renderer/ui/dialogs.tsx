@@ -2,7 +2,7 @@
  * Modal dialogs as promises: `ask` for a choice, `promptText` for a name. One at a time; Escape cancels,
  * Enter takes the primary button. Rendered by <DialogHost/>.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { create } from 'zustand';
 
 export interface DialogButton {
@@ -77,6 +77,17 @@ export function dialogOpen(): boolean {
   return useDialogs.getState().queue.length > 0;
 }
 
+/** Keep keyboard focus inside the open dialog: nothing behind it (the editor, the tree) can take it. */
+function useFocusTrap(container: RefObject<HTMLElement | null>, fallback: RefObject<HTMLElement | null>): void {
+  useEffect(() => {
+    const onFocusIn = (e: FocusEvent) => {
+      if (container.current && !container.current.contains(e.target as Node)) fallback.current?.focus();
+    };
+    document.addEventListener('focusin', onFocusIn);
+    return () => document.removeEventListener('focusin', onFocusIn);
+  }, [container, fallback]);
+}
+
 export function DialogHost() {
   const dialog = useDialogs((s) => s.queue[0]);
   if (!dialog) return null;
@@ -90,6 +101,8 @@ export function DialogHost() {
 
 function Choice({ dialog }: { dialog: ChoiceDialog }) {
   const primaryRef = useRef<HTMLButtonElement>(null);
+  const boxRef = useRef<HTMLDivElement>(null);
+  useFocusTrap(boxRef, primaryRef);
   useEffect(() => {
     primaryRef.current?.focus();
   }, [dialog]);
@@ -99,6 +112,7 @@ function Choice({ dialog }: { dialog: ChoiceDialog }) {
   };
   return (
     <div
+      ref={boxRef}
       className="modal"
       role="dialog"
       aria-modal="true"
@@ -134,6 +148,8 @@ function Choice({ dialog }: { dialog: ChoiceDialog }) {
 function Prompt({ dialog }: { dialog: PromptDialog }) {
   const [value, setValue] = useState(dialog.value);
   const inputRef = useRef<HTMLInputElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusTrap(formRef, inputRef);
   useEffect(() => {
     const input = inputRef.current;
     if (!input) return;
@@ -149,6 +165,7 @@ function Prompt({ dialog }: { dialog: PromptDialog }) {
   };
   return (
     <form
+      ref={formRef}
       className="modal"
       role="dialog"
       aria-modal="true"
