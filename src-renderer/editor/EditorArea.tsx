@@ -179,8 +179,10 @@ function MonacoHost() {
         eol: doc.eol === '\r\n' ? 'CRLF' : 'LF',
       },
     });
-    // A dialog (save? rename?) keeps the keyboard; the editor takes it when a tab opens otherwise.
-    if (!dialogOpen()) instance.focus();
+    // The editor takes the keyboard when a tab opens, unless a dialog has it or the user is in the
+    // explorer (clicking through files there keeps the explorer's keys: arrows, F2, Delete).
+    const inExplorer = document.activeElement?.closest('[data-testid="file-tree"]') != null;
+    if (!dialogOpen() && !inExplorer) instance.focus();
   }, [instance, active, loadingActive]);
 
   return <div className="monaco-host" ref={container} data-testid="monaco-host" />;

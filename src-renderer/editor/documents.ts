@@ -213,7 +213,7 @@ export async function reloadDocument(path: string, force = false): Promise<void>
   if (!doc || doc.saving || isHeld(path)) return;
   const loaded = await load(path);
   if (!loaded.ok) {
-    if (loaded.code === 'NOT_FOUND' && !doc.deleted && docs.get(path) === doc) {
+    if (loaded.code === 'NOT_FOUND' && !doc.deleted && docs.get(path) === doc && !isHeld(path)) {
       postMessage('warning', `${path} was deleted on disk; your tab keeps its content (save to recreate it)`);
       doc.version = null;
       doc.deleted = true;
@@ -222,6 +222,7 @@ export async function reloadDocument(path: string, force = false): Promise<void>
     return;
   }
   doc.deleted = false;
+  if (isHeld(path) || docs.get(path) !== doc) return; // moved or closed while we were reading it
   const c = loaded.value;
   if (c.version === doc.version && !force) return; // our own save, or a touch without change
   if (!force && isDirty(path)) {
@@ -273,19 +274,21 @@ export function disposeAllDocuments(): void {
   notify();
 }
 
-/** A path was renamed in the explorer: move open tabs with it (the model keeps its edits). */
+/** A path was renamed in the explorer: move open tabs with it (unsaved edits move too). */
 export async function renameDocuments(from: string, to: string): Promise<void> {
   const affected = getApp().tabs.filter((t) => t.path === from || t.path.startsWith(from + '/'));
   for (const tab of affected) {
     const next = to + tab.path.slice(from.length);
+    const wasActive = getApp().active === tab.path;
     const doc = docs.get(tab.path);
-    if (!doc) continue;
-    const dirty = editedSinceSave(doc);
-    const text = doc.model.getValue();
-    await closeDocument(tab.path, { ask: false });
-    await openDocument(next, { activate: getApp().active === null });
+    const edited = doc !== undefined && editedSinceSave(doc);
+    const text = doc?.model.getValue();
+    // A tab still loading has no document yet: dropping the tab is enough (its load is discarded).
+    if (doc) await closeDocument(tab.path, { ask: false });
+    else setApp((s) => ({ tabs: s.tabs.filter((t) => t.path !== tab.path) }));
+    await openDocument(next, { activate: wasActive || getApp().active === null });
     const moved = docs.get(next);
-    if (moved && dirty) moved.model.setValue(text);
+    if (moved && edited && text !== undefined) moved.model.setValue(text);
   }
 }
 

@@ -5,6 +5,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { openDocument } from '../editor/documents';
+import { currentEditor } from '../editor/EditorArea';
 import { getApp, setApp, useApp } from '../state/store';
 import { ContextMenu, type MenuItem } from '../ui/ContextMenu';
 import { setExpanded } from '../workbench/project';
@@ -33,7 +34,11 @@ export function FileTree() {
   const activate = (row: TreeRow, focusEditor: boolean) => {
     setApp({ selected: row.entry.path });
     if (row.entry.kind === 'directory') setExpanded(row.entry.path, !row.expanded);
-    else void openDocument(row.entry.path, { activate: true }).then(() => !focusEditor && scroller.current?.focus());
+    else
+      void openDocument(row.entry.path, { activate: true }).then(() => {
+        // Enter moves on to the editor; a click stays in the explorer.
+        if (focusEditor) currentEditor()?.focus();
+      });
   };
 
   const onKeyDown = (e: KeyboardEvent) => {

@@ -95,6 +95,8 @@ function QuickPickOpen({ initial }: { initial: string }) {
   const [files, setFiles] = useState<{ query: string; items: Item[]; total: number; truncated: boolean } | null>(null);
   /** Enter was pressed before the results for what was typed arrived: take the first when they do. */
   const acceptWhenReady = useRef(false);
+  /** The newest results, ahead of the render that shows them (a key press can come in between). */
+  const latest = useRef<typeof files>(null);
   const [indexing, setIndexing] = useState(false);
   const [index, setIndex] = useState(0);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -116,6 +118,7 @@ function QuickPickOpen({ initial }: { initial: string }) {
       if (stale) return;
       setIndexing(false);
       const next = r.ok ? { query, items: r.value.matches.map(fileItem), total: r.value.total, truncated: r.value.truncated } : { query, items: [], total: 0, truncated: false };
+      latest.current = next;
       if (acceptWhenReady.current) {
         acceptWhenReady.current = false;
         accept(next.items[0]);
@@ -166,8 +169,11 @@ function QuickPickOpen({ initial }: { initial: string }) {
             else if (e.key === 'PageDown') setIndex((i) => Math.min(items.length - 1, i + 10));
             else if (e.key === 'PageUp') setIndex((i) => Math.max(0, i - 10));
             else if (e.key === 'Enter') {
-              if (!commandMode && files?.query !== query) acceptWhenReady.current = true;
-              else accept(items[index]);
+              const newest = latest.current;
+              if (commandMode) accept(items[index]);
+              else if (newest?.query !== query) acceptWhenReady.current = true;
+              // The selection only means something in the list on screen; otherwise take the best match.
+              else accept(newest === files ? items[index] : newest.items[0]);
             }
             else if (e.key === 'Escape') hideQuickPick();
             else return;
