@@ -14,7 +14,7 @@ export default defineConfig<LatheOptions>({
   fullyParallel: false,
   workers: process.env.CI ? 1 : 2,
   retries: 0,
-  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }], ['json', { outputFile: '.test-reports/playwright.json' }]],
   outputDir: 'test-results',
   use: {
     trace: 'retain-on-failure',

@@ -9,6 +9,10 @@ step() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
 step "lint";            npx eslint . --max-warnings 0
 step "type-check";      npm run --silent typecheck
 step "build";           npx electron-vite build
-step "unit + integration tests (vitest)"; npx vitest run
+mkdir -p .test-reports
+step "unit + integration tests (vitest)"
+npx vitest run --reporter=default --reporter=json --outputFile.json=.test-reports/vitest.json
 step "end-to-end tests (Playwright: web in Chromium; electron where a binary exists)"
 npx playwright test
+step "summary"
+node scripts/summarize-tests.mjs
