@@ -17,24 +17,14 @@ import {
   type WebContents,
   type WebFrameMain,
 } from 'electron';
+import { contentSecurityPolicy } from '../common/csp';
 import { APP_INDEX_URL, handleAppProtocol, isAppOrigin } from './app-protocol';
 
 /**
  * The app's CSP: a header on every `app://lathe` response (set by the scheme's handler, and again by
  * `secureSession`). The renderer's index.html carries a <meta> copy for server mode; both apply.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "worker-src 'self' blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 /**
  * The dev server (electron-vite dev) needs Vite's inline React-refresh preamble and its HMR socket.

@@ -20,7 +20,8 @@ import {
   presentedToken,
   tokensEqual,
 } from './auth';
-import { contentSecurityPolicy, serveStatic } from './static-files';
+import { contentSecurityPolicy } from '../common/csp';
+import { serveStatic } from './static-files';
 
 export interface ServerOptions {
   readonly workbench: Workbench;
