@@ -195,7 +195,8 @@ export function createMainWindow(opts: MainWindowOptions = {}): BrowserWindow {
     minHeight: 400,
     show: false,
     title: 'Lathe',
-    backgroundColor: nativeTheme.shouldUseDarkColors ? '#1e1e1e' : '#ffffff',
+    // The renderer's own background colours (ui/styles.css), so the window shows no flash before it paints.
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#1b1d23' : '#ffffff',
     webPreferences: {
       contextIsolation: true,
       sandbox: true,
