@@ -78,3 +78,10 @@ describe('settings.update arguments', () => {
     expect(parsed.success && parsed.data).toEqual({ patch: { 'editor.minimap': true } });
   });
 });
+
+describe('settings defaults', () => {
+  it('are what the schema fills in for an empty file', async () => {
+    const { settingsSchema, DEFAULT_SETTINGS } = await import('./settings-schema');
+    expect(settingsSchema.parse({})).toEqual(DEFAULT_SETTINGS);
+  });
+});

@@ -4,31 +4,29 @@
  * renderer (for defaults and types).
  */
 import { z } from 'zod';
+import { DEFAULT_SETTINGS, type Keybinding, type Settings } from './settings-defaults';
 
-export const DEFAULT_EXCLUDES = ['.git', 'node_modules', '__pycache__', '.venv', '.DS_Store', '.lathe-tmp-*'];
+const D = DEFAULT_SETTINGS;
+
+export { DEFAULT_EXCLUDES, DEFAULT_SETTINGS, type Keybinding, type Settings } from './settings-defaults';
 
 export const settingsSchema = z
   .object({
-    /** 'system' follows the OS (prefers-color-scheme). */
-    'workbench.theme': z.enum(['system', 'light', 'dark']).default('system'),
-    /** Glob patterns (picomatch, matched against each entry's name and project-relative path). */
-    'files.exclude': z.array(z.string().min(1)).default(DEFAULT_EXCLUDES),
-    'editor.fontSize': z.number().int().min(6).max(72).default(13),
-    'editor.tabSize': z.number().int().min(1).max(16).default(4),
-    'editor.wordWrap': z.enum(['off', 'on']).default('off'),
-    'editor.minimap': z.boolean().default(false),
-    'editor.fontFamily': z.string().max(200).default("'JetBrains Mono', 'Fira Code', Menlo, Consolas, 'DejaVu Sans Mono', monospace"),
+    'workbench.theme': z.enum(['system', 'light', 'dark']).default(D['workbench.theme']),
+    'files.exclude': z.array(z.string().min(1)).default(D['files.exclude']),
+    'editor.fontSize': z.number().int().min(6).max(72).default(D['editor.fontSize']),
+    'editor.tabSize': z.number().int().min(1).max(16).default(D['editor.tabSize']),
+    'editor.wordWrap': z.enum(['off', 'on']).default(D['editor.wordWrap']),
+    'editor.minimap': z.boolean().default(D['editor.minimap']),
+    'editor.fontFamily': z.string().max(200).default(D['editor.fontFamily']),
   })
-  .strict();
-
-export type Settings = z.infer<typeof settingsSchema>;
+  .strict() satisfies z.ZodType<Settings>;
 
 /** A partial update: only the keys sent, validated, with no defaults filled in (they would overwrite the user's values). */
 export const settingsPatchSchema = z
   .object(Object.fromEntries(Object.entries(settingsSchema.shape).map(([key, field]) => [key, field.unwrap().optional()])))
   .strict() as unknown as z.ZodType<Partial<Settings>>;
 
-export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
 
 /** A key chord such as `ctrl+shift+p`, `alt+enter`, `f2` (modifiers: ctrl, shift, alt, meta). */
 export const keyChordSchema = z
@@ -43,9 +41,8 @@ export const keybindingSchema = z
     /** A command id; prefix with '-' to remove that command's default binding. */
     command: z.string().min(1).max(200),
   })
-  .strict();
+  .strict() satisfies z.ZodType<Keybinding>;
 
-export type Keybinding = z.infer<typeof keybindingSchema>;
 
 export const keybindingsSchema = z.array(keybindingSchema);
 

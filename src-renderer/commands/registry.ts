@@ -4,7 +4,7 @@
  * Keybindings = defaults declared with the command, then the user's keybindings.json on top
  * (`"-command"` removes a default).
  */
-import type { Keybinding } from '../../src-main/common/settings-schema';
+import type { Keybinding } from '../../src-main/common/settings-defaults';
 import { normalizeChord } from './keys';
 
 export interface Command {

@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 import type { AppInfo, DirListing, ProjectInfo, SettingsSnapshot, WorkspaceState } from '../../src-main/common/contract';
-import { DEFAULT_SETTINGS } from '../../src-main/common/settings-schema';
+import { DEFAULT_SETTINGS } from '../../src-main/common/settings-defaults';
 
 export interface Tab {
   readonly path: string;

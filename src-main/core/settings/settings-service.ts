@@ -584,7 +584,7 @@ export class SettingsService implements Disposable {
       // An invalid value keeps the last valid one rather than falling back to the default.
       if (field && !field.safeParse(raw).success) merged[key] = this.current[key as keyof Settings];
     }
-    this.current = merged as Settings;
+    this.current = merged as unknown as Settings;
     return problems;
   }
 
