@@ -2,7 +2,7 @@
  * The one place where an untrusted call (from a socket or an IPC message) meets the core's handlers:
  * unknown methods and malformed arguments become Result failures, never exceptions in the host.
  */
-import { isMethodName, methods, type Handlers, type MethodName } from './contract';
+import { isMethodName, methods, type Handlers } from './contract';
 import { err, type Result } from './result';
 
 export async function dispatch(handlers: Handlers, method: unknown, args: unknown): Promise<Result<unknown>> {
@@ -19,5 +19,3 @@ export async function dispatch(handlers: Handlers, method: unknown, args: unknow
   const handler = handlers[method] as (a: unknown) => Promise<Result<unknown>>;
   return handler(parsed.data);
 }
-
-export type { MethodName };

@@ -45,7 +45,3 @@ export function ok<T>(value?: T): Success<T | undefined> {
 export function err(code: ErrorCode, message: string): Failure {
   return { ok: false, code, message };
 }
-
-export function isFailure(r: unknown): r is Failure {
-  return typeof r === 'object' && r !== null && (r as Failure).ok === false && typeof (r as Failure).code === 'string';
-}

@@ -63,8 +63,6 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     return opened;
   };
 
-  const requireProject = () => workspace.current();
-
   const handlers: Handlers = {
     'app.info': async () => ok(info),
     'app.pickFolder': async () =>
@@ -84,11 +82,11 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     'workspace.delete': async ({ path }) => workspace.delete(path),
     'workspace.findFiles': async ({ query, limit }) => workspace.findFiles(query, limit),
     'workspace.getState': async () => {
-      const project = requireProject();
+      const project = workspace.current();
       return ok(project ? await settings.getWorkspaceState(project.root) : null);
     },
     'workspace.setState': async ({ state }) => {
-      const project = requireProject();
+      const project = workspace.current();
       if (!project) return err('NO_PROJECT', 'Open a folder first');
       await settings.setWorkspaceState(project.root, state);
       return ok();

@@ -205,7 +205,7 @@ function currentState(): WorkspaceState {
   };
 }
 
-export function persistNow(): void {
+function persistNow(): void {
   if (restoring || !getApp().project) return;
   const state = currentState();
   const key = JSON.stringify(state);

@@ -115,7 +115,6 @@ export function registerWorkbenchCommands(): void {
     { id: 'view.themeSystem', title: 'Theme: Follow the OS', category: 'Preferences', run: () => void call('settings.update', { patch: { 'workbench.theme': 'system' } }) },
     { id: 'preferences.openSettings', title: 'Open Settings (JSON)', category: 'Preferences', keys: ['ctrl+,'], run: () => void openDocument('user:settings.json') },
     { id: 'preferences.openKeybindings', title: 'Open Keyboard Shortcuts (JSON)', category: 'Preferences', run: () => void openDocument('user:keybindings.json') },
-    { id: 'explorer.newFile', title: 'New File…', category: 'Explorer', hidden: true, run: () => newEntry('file') },
     { id: 'explorer.rename', title: 'Rename…', category: 'Explorer', keys: ['f2'], when: () => hasProject() && explorerFocused() && getApp().selected !== null, run: () => renameSelected() },
     { id: 'explorer.delete', title: 'Delete…', category: 'Explorer', keys: ['delete'], when: () => hasProject() && explorerFocused() && getApp().selected !== null, run: () => deleteSelected() },
     { id: 'explorer.refresh', title: 'Refresh Explorer', category: 'Explorer', when: hasProject, run: () => refreshExplorer() },
