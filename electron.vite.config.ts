@@ -31,6 +31,8 @@ export default defineConfig({
         input: {
           main: resolve(__dirname, 'src-main/electron/main.ts'),
           cli: resolve(__dirname, 'src-main/cli/lathe.ts'),
+          // Supervised children: each is its own entry, forked by the core.
+          'pty-host': resolve(__dirname, 'src-main/pty-host/main.ts'),
         },
       },
     },

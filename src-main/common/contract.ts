@@ -10,6 +10,9 @@
 import { z } from 'zod';
 import type { Result } from './result';
 import { settingsPatchSchema, type Keybinding, type Settings } from './settings-schema';
+import type { MimeBundle, RunStatus, VariablesSnapshot } from './protocols/repl';
+
+export type { MimeBundle, RunStatus, VariableInfo, VariableStats, VariablesSnapshot } from './protocols/repl';
 
 // ---------------------------------------------------------------------------------------------------
 // Domain types that cross the boundary
@@ -142,6 +145,98 @@ export interface UserFileWriteResult {
   readonly problems: readonly string[];
 }
 
+// --- Python sessions ---------------------------------------------------------------------------------
+
+/** A Python interpreter found on this machine (or chosen with Browse…), probed in a subprocess. */
+export interface Interpreter {
+  /** The path as found (e.g. `.venv/bin/python`), absolute. */
+  readonly path: string;
+  /** Where it was found. */
+  readonly source: 'venv' | 'conda' | 'pyenv' | 'path' | 'system' | 'custom';
+  /** A short label: `.venv`, `conda: base`, `pyenv 3.11.7`, `python3 (PATH)`, `/usr/bin/python3`. */
+  readonly label: string;
+  /** `3.11.2`; null when the probe failed. */
+  readonly version: string | null;
+  /** Which of the modules Lathe cares about can be imported. */
+  readonly modules: { readonly numpy: boolean; readonly torch: boolean; readonly IPython: boolean; readonly onnx: boolean };
+  /** Why it can't be used (the probe failed or timed out), in words; null when it works. */
+  readonly problem: string | null;
+}
+
+export type SessionState = 'starting' | 'idle' | 'busy' | 'dead';
+
+export interface SessionInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly python: string;
+  /** From the driver's hello; null until the session is ready. */
+  readonly version: string | null;
+  readonly ipython: boolean;
+  readonly cwd: string;
+  readonly state: SessionState;
+  readonly pid: number | null;
+  /** The run executing now, if any. */
+  readonly currentRun: string | null;
+  /** Runs waiting behind it. */
+  readonly queued: number;
+  /** When an interrupt was sent to the current run (ms since epoch); null when none is pending. */
+  readonly interruptedAt: number | null;
+  /** Why the session is dead, in words (exit status, signal, start failure); null otherwise. */
+  readonly exit: { readonly code: number | null; readonly signal: number | null; readonly message: string } | null;
+  readonly startedAt: number;
+}
+
+export type RunState = 'queued' | 'running' | 'done';
+
+export interface RunInfo {
+  readonly sessionId: string;
+  readonly runId: string;
+  readonly state: RunState;
+  /** Set when done: ok, error, interrupted; `aborted` (never ran) or `crashed` (the process died). */
+  readonly status: RunStatus | 'aborted' | 'crashed' | null;
+  /** Execution count (`In [n]`); null until it starts. */
+  readonly count: number | null;
+  /** Wall time in ms, measured by the driver; null until done. */
+  readonly durationMs: number | null;
+  /** The first line of the source (at most 200 characters). */
+  readonly summary: string;
+  readonly origin: 'editor' | 'notebook' | 'terminal' | 'api';
+  readonly queuedAt: number;
+  readonly startedAt: number | null;
+  /** The error's name and value when status is error/interrupted/crashed. */
+  readonly error: { readonly ename: string; readonly evalue: string } | null;
+}
+
+/** Jupyter-shaped outputs of a run. */
+export type RunOutput =
+  | { readonly type: 'stream'; readonly name: 'stdout' | 'stderr'; readonly text: string }
+  | { readonly type: 'execute_result'; readonly count: number; readonly data: MimeBundle; readonly metadata: Readonly<Record<string, unknown>> }
+  | {
+      readonly type: 'display_data';
+      readonly data: MimeBundle;
+      readonly metadata: Readonly<Record<string, unknown>>;
+      readonly displayId: string | null;
+      readonly update: boolean;
+    }
+  | { readonly type: 'error'; readonly ename: string; readonly evalue: string; readonly traceback: readonly string[] };
+
+export interface SessionAttachment {
+  /** Pass to `sessions.ack` and `sessions.detach`. */
+  readonly viewerId: string;
+  readonly session: SessionInfo;
+  /** The retained terminal output (bounded): replay it into the terminal before live data. */
+  readonly scrollback: string;
+  /** Offset, in the session's whole output, just after `scrollback`: live `sessions.data` continues from here. */
+  readonly seq: number;
+}
+
+export interface VariablesView {
+  readonly snapshot: VariablesSnapshot | null;
+  /** True while code runs: the snapshot is from before it. */
+  readonly stale: boolean;
+  readonly at: number | null;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Methods
 // ---------------------------------------------------------------------------------------------------
@@ -171,6 +266,42 @@ export interface Api {
   'workspace.getState': Call<NoArgs, WorkspaceState | null>;
   'workspace.setState': Call<{ state: WorkspaceState }, void>;
 
+  /** Interpreters found with no configuration; `refresh` probes them again. */
+  'interpreters.list': Call<{ refresh?: boolean }, readonly Interpreter[]>;
+  /** Probe a path the user typed or browsed to. */
+  'interpreters.probe': Call<{ path: string }, Interpreter>;
+  /** The project's chosen interpreter path (remembered per project), or null for the default. */
+  'interpreters.selected': Call<NoArgs, string | null>;
+  'interpreters.select': Call<{ path: string }, Interpreter>;
+
+  'sessions.list': Call<NoArgs, readonly SessionInfo[]>;
+  /** Start a session; `python` defaults to the project's chosen interpreter, `cwd` to the project root. */
+  'sessions.start': Call<{ name?: string; python?: string; cwd?: string }, SessionInfo>;
+  'sessions.stop': Call<{ id: string }, void>;
+  /** Kill the process tree and start the same interpreter again (variables are lost). */
+  'sessions.restart': Call<{ id: string }, SessionInfo>;
+  'sessions.rename': Call<{ id: string; name: string }, SessionInfo>;
+  /**
+   * Queue code to run. Returns at once with the run id; `sessions.run` events report its progress, and,
+   * when `capture` is set, `sessions.output` events carry its outputs.
+   */
+  'sessions.execute': Call<
+    { id: string; code: string; origin?: RunInfo['origin']; capture?: boolean; echo?: boolean },
+    { runId: string }
+  >;
+  /** SIGINT to the running code; queued runs are aborted. */
+  'sessions.interrupt': Call<{ id: string }, void>;
+  /** Keystrokes typed in the terminal (also answers `input()` and pdb). */
+  'sessions.input': Call<{ id: string; data: string }, void>;
+  'sessions.resize': Call<{ id: string; cols: number; rows: number }, void>;
+  /** A terminal view attaches: it gets the scrollback, then live data, and must acknowledge what it parsed. */
+  'sessions.attach': Call<{ id: string }, SessionAttachment>;
+  'sessions.detach': Call<{ viewerId: string }, void>;
+  /** The viewer has parsed the output up to `seq` (flow control: the pty pauses when viewers fall behind). */
+  'sessions.ack': Call<{ viewerId: string; seq: number }, void>;
+  'sessions.variables': Call<{ id: string }, VariablesView>;
+  'sessions.history': Call<{ id: string }, readonly RunInfo[]>;
+
   'settings.get': Call<NoArgs, SettingsSnapshot>;
   'settings.update': Call<{ patch: Partial<Settings> }, SettingsSnapshot>;
   'settings.readFile': Call<{ file: UserFile }, UserFileContent>;
@@ -185,6 +316,7 @@ const noArgs = z.object({}).strict() as unknown as z.ZodType<NoArgs>;
 const relPath = z.string().max(4096);
 const eol = z.enum(['\n', '\r\n']);
 const userFile = z.enum(['settings', 'keybindings']);
+const sessionId = z.object({ id: z.string().max(64) });
 
 const workspaceState = z.object({
   tabs: z.array(z.object({ path: relPath })).max(200),
@@ -228,6 +360,36 @@ export const methods = {
   'workspace.getState': noArgs,
   'workspace.setState': z.object({ state: workspaceState }),
 
+  'interpreters.list': z.object({ refresh: z.boolean().optional() }),
+  'interpreters.probe': z.object({ path: z.string().min(1).max(4096) }),
+  'interpreters.selected': noArgs,
+  'interpreters.select': z.object({ path: z.string().min(1).max(4096) }),
+
+  'sessions.list': noArgs,
+  'sessions.start': z.object({
+    name: z.string().min(1).max(100).optional(),
+    python: z.string().min(1).max(4096).optional(),
+    cwd: relPath.optional(),
+  }),
+  'sessions.stop': sessionId,
+  'sessions.restart': sessionId,
+  'sessions.rename': z.object({ id: z.string().max(64), name: z.string().min(1).max(100) }),
+  'sessions.execute': z.object({
+    id: z.string().max(64),
+    code: z.string().max(50_000_000),
+    origin: z.enum(['editor', 'notebook', 'terminal', 'api']).optional(),
+    capture: z.boolean().optional(),
+    echo: z.boolean().optional(),
+  }),
+  'sessions.interrupt': sessionId,
+  'sessions.input': z.object({ id: z.string().max(64), data: z.string().max(1_000_000) }),
+  'sessions.resize': z.object({ id: z.string().max(64), cols: z.number().int().min(2).max(2000), rows: z.number().int().min(1).max(1000) }),
+  'sessions.attach': sessionId,
+  'sessions.detach': z.object({ viewerId: z.string().max(64) }),
+  'sessions.ack': z.object({ viewerId: z.string().max(64), seq: z.number().int().min(0) }),
+  'sessions.variables': sessionId,
+  'sessions.history': sessionId,
+
   'settings.get': noArgs,
   'settings.update': z.object({ patch: settingsPatchSchema }),
   'settings.readFile': z.object({ file: userFile }),
@@ -255,6 +417,21 @@ export interface Events {
   'app.message': { readonly level: 'info' | 'warning' | 'error'; readonly text: string };
   /** A host-level command (e.g. from the Electron menu) for the renderer's command registry. */
   'app.command': { readonly command: string };
+
+  /** A session was started or changed state (idle, busy, dead, renamed…). */
+  'sessions.changed': SessionInfo;
+  'sessions.removed': { readonly id: string };
+  /** Terminal output (markers stripped), batched. `seq`: offset of `data` in the session's whole output. */
+  'sessions.data': { readonly id: string; readonly seq: number; readonly data: string };
+  /** A run was queued, started or finished. */
+  'sessions.run': RunInfo;
+  /** Outputs of a run started with `capture`, batched and in order. */
+  'sessions.output': { readonly sessionId: string; readonly runId: string; readonly outputs: readonly RunOutput[] };
+  /** Running code waits for a line typed in the terminal (`input()`, pdb). */
+  'sessions.inputRequest': { readonly sessionId: string; readonly runId: string; readonly prompt: string; readonly password: boolean };
+  'sessions.variables': { readonly sessionId: string; readonly view: VariablesView };
+  /** The pty host process: running, restarting after a crash (bounded), or failed for good. */
+  'sessions.host': { readonly state: 'running' | 'restarting' | 'failed'; readonly restarts: number; readonly message: string | null };
 }
 
 export type EventName = keyof Events;
@@ -267,6 +444,14 @@ export const events = {
   'settings.changed': true,
   'app.message': true,
   'app.command': true,
+  'sessions.changed': true,
+  'sessions.removed': true,
+  'sessions.data': true,
+  'sessions.run': true,
+  'sessions.output': true,
+  'sessions.inputRequest': true,
+  'sessions.variables': true,
+  'sessions.host': true,
 } as const satisfies { [E in EventName]: true };
 
 export const eventNames = Object.keys(events) as EventName[];

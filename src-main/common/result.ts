@@ -19,6 +19,9 @@ export const ERROR_CODES = [
   'UNKNOWN_METHOD',
   'UNAVAILABLE',
   'INTERNAL',
+  'PYTHON_NOT_FOUND',
+  'SESSION_NOT_FOUND',
+  'SESSION_DEAD',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -5,7 +5,11 @@
 import type { AppInfo, Handlers, ProjectInfo } from '../common/contract';
 import { DisposableStore } from '../common/disposable';
 import { err, ok, type Result } from '../common/result';
+import { join } from 'node:path';
 import { EventHub } from './event-hub';
+import { resourcesDir } from './resources';
+import { InterpreterService } from './sessions/interpreter-service';
+import { SessionService } from './sessions/session-service';
 import { SettingsService } from './settings/settings-service';
 import { WorkspaceService } from './workspace/workspace-service';
 
@@ -17,6 +21,8 @@ export interface WorkbenchOptions {
   readonly pickFolder?: () => Promise<string | null>;
   /** A folder to open at start (`lathe <folder>`, `lathe serve <folder>`). */
   readonly folder?: string;
+  /** The built pty host (default: pty-host.js next to this bundle, i.e. out/main/). */
+  readonly ptyHostEntry?: string;
 }
 
 export interface Workbench {
@@ -24,6 +30,8 @@ export interface Workbench {
   readonly hub: EventHub;
   readonly workspace: WorkspaceService;
   readonly settings: SettingsService;
+  readonly sessions: SessionService;
+  readonly interpreters: InterpreterService;
   /** The outcome of opening `options.folder`, for the host to report; null when none was given. */
   readonly openedAtStart: Result<ProjectInfo> | null;
   dispose(): Promise<void>;
@@ -35,6 +43,19 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
   const settings = store.add(await SettingsService.create({ userDir: options.userDir, hub }));
   const workspace = store.add(
     new WorkspaceService({ hub, excludes: () => settings.settings['files.exclude'] }),
+  );
+  const projectRoot = () => workspace.current()?.root ?? null;
+  const interpreters = new InterpreterService(settings, projectRoot);
+  const python = join(resourcesDir(), 'python');
+  const sessions = store.add(
+    new SessionService({
+      hub,
+      ptyHostEntry: options.ptyHostEntry ?? join(__dirname, 'pty-host.js'),
+      driver: join(python, 'lathe_driver.py'),
+      pythonPath: python,
+      projectRoot,
+      defaultPython: () => interpreters.defaultPython(),
+    }),
   );
   let lastExcludes = settings.settings['files.exclude'];
   store.add(
@@ -92,6 +113,29 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
       return ok();
     },
 
+    'interpreters.list': async ({ refresh }) => ok(await interpreters.list(refresh)),
+    'interpreters.probe': async ({ path }) => ok(await interpreters.probe(path)),
+    'interpreters.selected': async () => ok(await interpreters.selected()),
+    'interpreters.select': async ({ path }) => interpreters.select(path),
+
+    'sessions.list': async () => ok(sessions.list()),
+    'sessions.start': async (args) => sessions.start(args),
+    'sessions.stop': async ({ id }) => sessions.stop(id),
+    'sessions.restart': async ({ id }) => sessions.restart(id),
+    'sessions.rename': async ({ id, name }) => sessions.rename(id, name),
+    'sessions.execute': async ({ id, code, ...opts }) => {
+      const run = sessions.execute(id, code, opts);
+      return run.ok ? ok({ runId: run.value.runId }) : run;
+    },
+    'sessions.interrupt': async ({ id }) => sessions.interrupt(id),
+    'sessions.input': async ({ id, data }) => sessions.input(id, data),
+    'sessions.resize': async ({ id, cols, rows }) => sessions.resize(id, cols, rows),
+    'sessions.attach': async ({ id }) => sessions.attach(id),
+    'sessions.detach': async ({ viewerId }) => sessions.detach(viewerId),
+    'sessions.ack': async ({ viewerId, seq }) => sessions.ack(viewerId, seq),
+    'sessions.variables': async ({ id }) => sessions.refreshVariables(id),
+    'sessions.history': async ({ id }) => sessions.history(id),
+
     'settings.get': async () => ok(settings.snapshot()),
     'settings.update': async ({ patch }) => settings.update(patch),
     'settings.readFile': async ({ file }) => settings.readFile(file),
@@ -105,6 +149,8 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     hub,
     workspace,
     settings,
+    sessions,
+    interpreters,
     openedAtStart,
     dispose: () => store.dispose(),
   };

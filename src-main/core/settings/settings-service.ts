@@ -512,6 +512,29 @@ export class SettingsService implements Disposable {
     }
   }
 
+  // --- per-project interpreter ---------------------------------------------------------------------------------
+
+  private interpreterPath(root: string): string {
+    return join(this.userDir, 'workspaces', `${workspaceStateId(root)}.interpreter.json`);
+  }
+
+  /** The interpreter the user chose for this project, or null. */
+  async getProjectInterpreter(root: string): Promise<string | null> {
+    try {
+      const text = await readTextOrNull(this.interpreterPath(root));
+      if (text === null) return null;
+      const parsed = z.object({ root: z.string(), python: z.string().min(1) }).safeParse(JSON.parse(text));
+      return parsed.success && parsed.data.root === root ? parsed.data.python : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async setProjectInterpreter(root: string, python: string): Promise<void> {
+    await fs.mkdir(join(this.userDir, 'workspaces'), { recursive: true });
+    await atomicWrite(this.interpreterPath(root), `${JSON.stringify({ root, python }, null, 2)}\n`);
+  }
+
   // --- lifecycle ---------------------------------------------------------------------------------------------
 
   async dispose(): Promise<void> {

@@ -1,0 +1,401 @@
+/**
+ * Real Python in a real pty, through the real pty host and driver. Two interpreters:
+ * - `/usr/bin/python3` with IPython, numpy and torch from Debian packages (scripts/setup-system.sh);
+ * - a venv made from it with no site packages: the same Python without IPython (plain semantics).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Events, RunInfo, RunOutput } from '../../common/contract';
+import { EventHub } from '../event-hub';
+import { resourcesDir } from '../resources';
+import { SessionService } from './session-service';
+
+const SYSTEM_PYTHON = '/usr/bin/python3';
+const PTY_HOST = resolve(__dirname, '..', '..', '..', 'out', 'test-children', 'pty-host.js');
+
+function hasModules(python: string, modules: string[]): boolean {
+  try {
+    execFileSync(python, ['-c', `import ${modules.join(', ')}`], { stdio: 'ignore', timeout: 60_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const systemReady = existsSync(SYSTEM_PYTHON) && hasModules(SYSTEM_PYTHON, ['IPython', 'numpy', 'torch']);
+if (!systemReady) {
+  console.warn(`[skip] ${SYSTEM_PYTHON} with IPython, numpy and torch is missing: run scripts/setup-system.sh`);
+}
+
+interface Harness {
+  service: SessionService;
+  hub: EventHub;
+  events: Array<{ event: keyof Events; payload: unknown }>;
+  dir: string;
+}
+
+function harness(): Harness {
+  const hub = new EventHub();
+  const events: Harness['events'] = [];
+  hub.subscribe((event, payload) => void events.push({ event, payload }));
+  const dir = mkdtempSync(join(tmpdir(), 'lathe-sessions-'));
+  const python = join(resourcesDir(), 'python');
+  const service = new SessionService({
+    hub,
+    ptyHostEntry: PTY_HOST,
+    driver: join(python, 'lathe_driver.py'),
+    pythonPath: python,
+    projectRoot: () => dir,
+    defaultPython: async () => SYSTEM_PYTHON,
+  });
+  return { service, hub, events, dir };
+}
+
+async function startSession(h: Harness, python = SYSTEM_PYTHON): Promise<string> {
+  const started = await h.service.start({ python });
+  if (!started.ok) throw new Error(started.message);
+  const ready = await h.service.whenReady(started.value.id);
+  if (!ready.ok) throw new Error(ready.message);
+  return started.value.id;
+}
+
+async function run(h: Harness, id: string, code: string): Promise<{ info: RunInfo; outputs: readonly RunOutput[]; stdout: string; stderr: string }> {
+  const execution = h.service.execute(id, code, { capture: true, origin: 'api' });
+  if (!execution.ok) throw new Error(execution.message);
+  const info = await execution.value.done;
+  const outputs = execution.value.outputs;
+  const stream = (name: string) =>
+    outputs
+      .filter((o): o is Extract<RunOutput, { type: 'stream' }> => o.type === 'stream' && o.name === name)
+      .map((o) => o.text)
+      .join('');
+  return { info, outputs, stdout: stream('stdout'), stderr: stream('stderr') };
+}
+
+function resultText(outputs: readonly RunOutput[]): string | undefined {
+  const r = outputs.find((o) => o.type === 'execute_result');
+  return r && r.type === 'execute_result' ? String(r.data['text/plain']) : undefined;
+}
+
+/** Everything the terminal has shown since `from` (an index into the events). */
+function terminalText(h: Harness, id: string, from = 0): string {
+  return h.events
+    .slice(from)
+    .filter((e) => e.event === 'sessions.data' && (e.payload as Events['sessions.data']).id === id)
+    .map((e) => (e.payload as Events['sessions.data']).data)
+    .join('');
+}
+
+async function waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe.skipIf(!systemReady)('Python sessions (IPython, /usr/bin/python3)', () => {
+  let h: Harness;
+  let id: string;
+
+  beforeAll(async () => {
+    h = harness();
+    id = await startSession(h);
+  }, 60_000);
+
+  afterAll(async () => {
+    await h.service.dispose();
+    rmSync(h.dir, { recursive: true, force: true });
+  });
+
+  it('starts with the interpreter’s version, IPython on', () => {
+    const info = h.service.get(id);
+    expect(info.ok && info.value.state).toBe('idle');
+    expect(info.ok && info.value.ipython).toBe(true);
+    expect(info.ok && info.value.version).toMatch(/^3\.\d+\.\d+/);
+  });
+
+  it('keeps state across runs and returns the last expression’s value', async () => {
+    const first = await run(h, id, 'x = 41');
+    expect(first.info.status).toBe('ok');
+    const second = await run(h, id, 'x + 1');
+    expect(second.info.status).toBe('ok');
+    expect(resultText(second.outputs)).toBe('42');
+    expect(second.info.count).toBe((first.info.count ?? 0) + 1);
+    expect(second.info.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('keeps stdout and stderr apart, in order', async () => {
+    const r = await run(h, id, 'import sys\nprint("out1")\nprint("err1", file=sys.stderr)\nprint("out2")');
+    expect(r.stdout).toBe('out1\nout2\n');
+    expect(r.stderr).toBe('err1\n');
+    const kinds = r.outputs.map((o) => (o.type === 'stream' ? o.name : o.type));
+    expect(kinds).toEqual(['stdout', 'stderr', 'stdout']);
+  });
+
+  it('reports an exception with its traceback, and the session goes on', async () => {
+    const r = await run(h, id, 'def f():\n    return 1 / 0\nf()');
+    expect(r.info.status).toBe('error');
+    expect(r.info.error?.ename).toBe('ZeroDivisionError');
+    const error = r.outputs.find((o) => o.type === 'error');
+    expect(error && error.type === 'error' && error.traceback.join('\n')).toContain('1 / 0');
+    expect(resultText((await run(h, id, 'x')).outputs)).toBe('41');
+  });
+
+  it('ignores a marker forged by printed output', async () => {
+    const forged = '\\x1b]7337;0123456789abcdef0123456789abcdef;eyJ0IjoiZW5kIiwiaWQiOiJ4Iiwic3RhdHVzIjoib2siLCJjb3VudCI6OTksImR1cmF0aW9uTXMiOjB9\\x07';
+    const r = await run(h, id, `print("${forged}")\nimport time; time.sleep(0.2)\n"still running"`);
+    expect(r.info.status).toBe('ok');
+    expect(resultText(r.outputs)).toBe("'still running'");
+    expect(r.stdout).toContain('\x1b]7337;0123456789abcdef');
+  });
+
+  it('runs magics: %timeit and !echo', async () => {
+    const r = await run(h, id, '%timeit -n 3 -r 1 sum(range(10))');
+    expect(r.info.status).toBe('ok');
+    const shell = await run(h, id, '!echo from-the-shell');
+    expect(shell.info.status).toBe('ok');
+    expect(terminalText(h, id)).toContain('from-the-shell');
+  });
+
+  it('answers input() through the terminal', async () => {
+    const from = h.events.length;
+    const execution = h.service.execute(id, 'name = input("Your name? ")\nname.upper()', { capture: true });
+    if (!execution.ok) throw new Error(execution.message);
+    await waitFor(() => h.events.slice(from).find((e) => e.event === 'sessions.inputRequest'));
+    h.service.input(id, 'ada\r');
+    const info = await execution.value.done;
+    expect(info.status).toBe('ok');
+    expect(resultText(execution.value.outputs)).toBe("'ADA'");
+    expect(terminalText(h, id, from)).toContain('Your name? ');
+  });
+
+  it('drives pdb: p x, then c', async () => {
+    const from = h.events.length;
+    const execution = h.service.execute(id, 'y = 7\nbreakpoint()\nz = y * 6\nz', { capture: true });
+    if (!execution.ok) throw new Error(execution.message);
+    await waitFor(() => h.events.slice(from).find((e) => e.event === 'sessions.inputRequest'));
+    h.service.input(id, 'p y\r');
+    await waitFor(() => terminalText(h, id, from).includes('7'));
+    const requests = () => h.events.slice(from).filter((e) => e.event === 'sessions.inputRequest').length;
+    await waitFor(() => requests() >= 2);
+    h.service.input(id, 'c\r');
+    const info = await execution.value.done;
+    expect(info.status).toBe('ok');
+    expect(resultText(execution.value.outputs)).toBe('42');
+  });
+
+  for (const [what, code] of [
+    ['while True: pass', 'while True: pass'],
+    ['time.sleep(100)', 'import time\ntime.sleep(100)'],
+  ] as const) {
+    it(`interrupts ${what} within 1 s and keeps the variables`, async () => {
+      await run(h, id, 'kept = "yes"');
+      const execution = h.service.execute(id, code, { capture: true });
+      if (!execution.ok) throw new Error(execution.message);
+      await waitFor(() => h.service.get(id).ok && (h.service.get(id) as { value: { currentRun: string | null } }).value.currentRun === execution.value.runId);
+      await new Promise((r) => setTimeout(r, 200));
+      const queued = h.service.execute(id, '"queued"', { capture: true });
+      const sent = Date.now();
+      h.service.interrupt(id);
+      const info = await execution.value.done;
+      const elapsed = Date.now() - sent;
+      expect(info.status).toBe('interrupted');
+      expect(info.error?.ename).toBe('KeyboardInterrupt');
+      expect(elapsed).toBeLessThan(1000);
+      expect(queued.ok && (await queued.value.done).status).toBe('aborted');
+      expect(resultText((await run(h, id, 'kept')).outputs)).toBe("'yes'");
+    });
+  }
+
+  it('marks the interrupt as pending while code ignores SIGINT, and restart kills it', async () => {
+    const h2 = harness();
+    try {
+      const sid = await startSession(h2);
+      await run(h2, sid, 'import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)');
+      const execution = h2.service.execute(sid, 'time.sleep(60)');
+      if (!execution.ok) throw new Error(execution.message);
+      await waitFor(() => h2.service.get(sid).ok && (h2.service.get(sid) as { value: { state: string } }).value.state === 'busy');
+      await new Promise((r) => setTimeout(r, 200));
+      h2.service.interrupt(sid);
+      await new Promise((r) => setTimeout(r, 500));
+      const info = h2.service.get(sid);
+      expect(info.ok && info.value.state).toBe('busy');
+      expect(info.ok && info.value.interruptedAt).toBeGreaterThan(0);
+      const restarted = await h2.service.restart(sid);
+      expect(restarted.ok).toBe(true);
+      expect((await execution.value.done).status).toBe('aborted');
+      expect((await h2.service.whenReady(sid)).ok).toBe(true);
+      expect(resultText((await run(h2, sid, '1 + 1')).outputs)).toBe('2');
+    } finally {
+      await h2.service.dispose();
+    }
+  });
+
+  it('shows a torch tensor’s shape and dtype and a numpy array’s NaN count in the variables', async () => {
+    const from = h.events.length;
+    await run(h, id, 'import numpy as np, torch\narr = np.array([1.0, np.nan, 3.0, np.nan, np.inf])\nt = torch.zeros(2, 3, dtype=torch.float16)');
+    const snapshot = await waitFor(() => {
+      const e = h.events
+        .slice(from)
+        .filter((e) => e.event === 'sessions.variables')
+        .map((e) => (e.payload as Events['sessions.variables']).view.snapshot)
+        .filter((s) => s?.vars.some((v) => v.name === 't'));
+      return e[e.length - 1];
+    });
+    const arr = snapshot.vars.find((v) => v.name === 'arr')!;
+    expect(arr.type).toBe('numpy.ndarray');
+    expect(arr.shape).toEqual([5]);
+    expect(arr.stats?.nan).toBe(2);
+    expect(arr.stats?.inf).toBe(1);
+    const t = snapshot.vars.find((v) => v.name === 't')!;
+    expect(t.type).toBe('torch.Tensor');
+    expect(t.shape).toEqual([2, 3]);
+    expect(t.dtype).toBe('torch.float16');
+    expect(t.device).toBe('cpu');
+    expect(snapshot.vars.find((v) => v.name === 'x')?.repr).toBe('41');
+  });
+
+  it('keeps the variables view cheap on a 10-million-element list and a 400 MB array', async () => {
+    const from = h.events.length;
+    await run(h, id, 'big_list = list(range(10_000_000))\nbig = np.ones(100_000_000, dtype=np.float32)');
+    const snapshot = await waitFor(() => {
+      const s = h.events
+        .slice(from)
+        .filter((e) => e.event === 'sessions.variables')
+        .map((e) => (e.payload as Events['sessions.variables']).view.snapshot)
+        .filter((s) => s?.vars.some((v) => v.name === 'big'));
+      return s[s.length - 1];
+    });
+    expect(snapshot.elapsedMs).toBeLessThan(500);
+    const big = snapshot.vars.find((v) => v.name === 'big')!;
+    expect(big.shape).toEqual([100_000_000]);
+    expect(big.stats?.sampled).toBe(true);
+    expect(snapshot.vars.find((v) => v.name === 'big_list')?.length).toBe(10_000_000);
+    await run(h, id, 'del big, big_list');
+  });
+});
+
+describe.skipIf(!systemReady)('Python sessions: crashes, floods, plain Python', () => {
+  let h: Harness;
+  let plainPython: string;
+
+  beforeAll(async () => {
+    h = harness();
+    // The same Python without IPython: a venv with no site packages.
+    execFileSync(SYSTEM_PYTHON, ['-m', 'venv', '--without-pip', join(h.dir, '.venv')], { timeout: 60_000 });
+    plainPython = join(h.dir, '.venv', 'bin', 'python');
+  }, 60_000);
+
+  afterAll(async () => {
+    await h.service.dispose();
+    rmSync(h.dir, { recursive: true, force: true });
+  });
+
+  for (const [what, code, expected] of [
+    ['os._exit(3)', 'import os; os._exit(3)', /exited with status 3/],
+    ['a segfault', 'import ctypes; ctypes.string_at(0)', /SIGSEGV/],
+    ['SIGKILL (as the OOM killer does)', 'import os, signal; os.kill(os.getpid(), signal.SIGKILL)', /SIGKILL/],
+  ] as const) {
+    it(`detects ${what} within 1 s, fails the run, and restarts`, async () => {
+      const id = await startSession(h);
+      await run(h, id, 'before = 1');
+      const execution = h.service.execute(id, `import time; time.sleep(0.3); ${code}`);
+      if (!execution.ok) throw new Error(execution.message);
+      const started = await waitFor(() => h.service.get(id).ok && (h.service.get(id) as { value: { currentRun: string | null } }).value.currentRun);
+      expect(started).toBeTruthy();
+      const t0 = Date.now();
+      const info = await execution.value.done;
+      expect(Date.now() - t0).toBeLessThan(1300);
+      expect(info.status).toBe('crashed');
+      const dead = h.service.get(id);
+      expect(dead.ok && dead.value.state).toBe('dead');
+      expect(dead.ok && dead.value.exit?.message).toMatch(expected);
+      expect(h.service.execute(id, '1').ok).toBe(false);
+      const restarted = await h.service.restart(id);
+      expect(restarted.ok).toBe(true);
+      expect((await h.service.whenReady(id)).ok).toBe(true);
+      expect(resultText((await run(h, id, '"back"')).outputs)).toBe("'back'");
+      await h.service.stop(id);
+    });
+  }
+
+  it('uses plain Python semantics without IPython: last expression, rich repr, display()', async () => {
+    const id = await startSession(h, plainPython);
+    const info = h.service.get(id);
+    expect(info.ok && info.value.ipython).toBe(false);
+    await run(h, id, 'x = 41');
+    expect(resultText((await run(h, id, 'x + 1')).outputs)).toBe('42');
+    const rich = await run(h, id, 'class H:\n    def _repr_html_(self):\n        return "<b>hi</b>"\nH()');
+    const result = rich.outputs.find((o) => o.type === 'execute_result');
+    expect(result && result.type === 'execute_result' && result.data['text/html']).toBe('<b>hi</b>');
+    const shown = await run(h, id, 'display(H())');
+    const display = shown.outputs.find((o) => o.type === 'display_data');
+    expect(display && display.type === 'display_data' && display.data['text/html']).toBe('<b>hi</b>');
+    const failed = await run(h, id, 'raise ValueError("bad")');
+    expect(failed.info.error).toEqual({ ename: 'ValueError', evalue: 'bad' });
+    expect(resultText((await run(h, id, 'x')).outputs)).toBe('41');
+    await h.service.stop(id);
+  });
+
+  it('completes a 50 MB print flood with bounded scrollback, with a view acknowledging', async () => {
+    const id = await startSession(h);
+    const attached = h.service.attach(id);
+    if (!attached.ok) throw new Error(attached.message);
+    const viewer = attached.value.viewerId;
+    // A slow-ish view: acknowledges everything it has seen every 20 ms.
+    let seen = attached.value.seq;
+    const sub = h.hub.subscribe((event, payload) => {
+      if (event !== 'sessions.data') return;
+      const d = payload as Events['sessions.data'];
+      if (d.id === id) seen = d.seq + d.data.length;
+    });
+    const acker = setInterval(() => h.service.ack(viewer, seen), 20);
+    const rssBefore = process.memoryUsage().rss;
+    const t0 = Date.now();
+    const execution = h.service.execute(id, 'for i in range(2_000_000): print(i)', { echo: false });
+    if (!execution.ok) throw new Error(execution.message);
+    const info = await execution.value.done;
+    const seconds = (Date.now() - t0) / 1000;
+    clearInterval(acker);
+    sub.dispose();
+    expect(info.status).toBe('ok');
+    // 2M lines of digits plus CRLF: about 15.8 MB of terminal text (50 MB as the issue counts UTF-16 JS memory).
+    expect(seen).toBeGreaterThan(15_000_000);
+    const again = h.service.attach(id);
+    expect(again.ok && again.value.scrollback.length).toBeLessThanOrEqual(1_000_010);
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(400 * 1024 * 1024);
+    console.log(`[flood] 2M lines in ${seconds.toFixed(2)} s`);
+    await h.service.stop(id);
+  }, 120_000);
+
+  it('survives the pty host being killed: sessions are reported dead, the host restarts, new sessions work', async () => {
+    const id = await startSession(h);
+    const hostPid = h.service.hostProcess?.pid;
+    expect(hostPid).toBeGreaterThan(0);
+    const from = h.events.length;
+    process.kill(hostPid!, 'SIGKILL');
+    await waitFor(() => {
+      const s = h.service.get(id);
+      return s.ok && s.value.state === 'dead';
+    });
+    await waitFor(() => h.events.slice(from).find((e) => e.event === 'sessions.host' && (e.payload as Events['sessions.host']).state === 'restarting'));
+    const info = h.service.get(id);
+    expect(info.ok && info.value.exit?.message).toMatch(/pty host/);
+    const next = await startSession(h);
+    expect(resultText((await run(h, next, '6 * 7')).outputs)).toBe('42');
+    expect(h.service.hostProcess?.pid).not.toBe(hostPid);
+  });
+
+  it('refuses a missing interpreter with a clear error', async () => {
+    const started = await h.service.start({ python: '/nonexistent/python3' });
+    expect(started.ok).toBe(false);
+    expect(!started.ok && started.code).toBe('PYTHON_NOT_FOUND');
+    expect(!started.ok && started.message).toMatch(/does not exist/);
+  });
+});
