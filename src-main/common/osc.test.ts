@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeMarker, OscParser, type OscItem } from './osc';
@@ -108,14 +108,21 @@ describe('OscParser golden fixtures (recorded from the real driver)', () => {
   for (const name of names) {
     it(name, () => {
       const input = readFileSync(join(dir, name), 'utf8');
-      const expected = JSON.parse(readFileSync(join(dir, name.replace('.in.txt', '.out.json')), 'utf8')) as {
-        nonce: string;
-        items: OscItem[];
-      };
-      const items = parseAll([input], expected.nonce).map((i) =>
-        i.k === 'msg' && 'durationMs' in i.msg ? { ...i, msg: { ...i.msg, durationMs: 0 } } : i,
-      );
-      expect(items).toEqual(expected.items);
+      const outPath = join(dir, name.replace('.in.txt', '.out.json'));
+      if (process.env.LATHE_UPDATE_FIXTURES === '1') {
+        // The recorder (src-main/pty-host/__fixtures__/record-osc.mjs) uses this nonce.
+        const items = parseAll([input], 'f1x7ure');
+        writeFileSync(outPath, `${JSON.stringify({ nonce: 'f1x7ure', items }, null, 1)}\n`);
+      }
+      expect(existsSync(outPath), `${outPath} is missing: run with LATHE_UPDATE_FIXTURES=1 and review it`).toBe(true);
+      const expected = JSON.parse(readFileSync(outPath, 'utf8')) as { nonce: string; items: OscItem[] };
+      // Golden = every item, in order, whatever the chunking.
+      expect(parseAll([input], expected.nonce)).toEqual(expected.items);
+      const p = new OscParser(expected.nonce);
+      const chunked: OscItem[] = [];
+      for (let i = 0; i < input.length; i += 7) chunked.push(...p.push(input.slice(i, i + 7)));
+      chunked.push(...p.flush());
+      expect(normalise(chunked)).toEqual(expected.items);
     });
   }
 });

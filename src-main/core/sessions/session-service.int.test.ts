@@ -89,6 +89,9 @@ function terminalText(h: Harness, id: string, from = 0): string {
     .join('');
 }
 
+// eslint-disable-next-line no-control-regex
+const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
+
 async function waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -126,6 +129,9 @@ describe.skipIf(!systemReady)('Python sessions (IPython, /usr/bin/python3)', () 
     const second = await run(h, id, 'x + 1');
     expect(second.info.status).toBe('ok');
     expect(resultText(second.outputs)).toBe('42');
+    // The terminal shows `Out[n]: 42`, but that is the driver's text, not the code's output.
+    expect(second.stdout).toBe('');
+    expect(terminalText(h, id)).toMatch(/Out\[.*42/);
     expect(second.info.count).toBe((first.info.count ?? 0) + 1);
     expect(second.info.durationMs).toBeGreaterThanOrEqual(0);
   });
@@ -143,7 +149,11 @@ describe.skipIf(!systemReady)('Python sessions (IPython, /usr/bin/python3)', () 
     expect(r.info.status).toBe('error');
     expect(r.info.error?.ename).toBe('ZeroDivisionError');
     const error = r.outputs.find((o) => o.type === 'error');
-    expect(error && error.type === 'error' && error.traceback.join('\n')).toContain('1 / 0');
+    // IPython highlights the source: compare without the colours.
+    const text = error && error.type === 'error' ? stripAnsi(error.traceback.join('\n')) : '';
+    expect(r.stdout).toBe('');
+    expect(text).toContain('return 1 / 0');
+    expect(text).toContain('ZeroDivisionError');
     expect(resultText((await run(h, id, 'x')).outputs)).toBe('41');
   });
 

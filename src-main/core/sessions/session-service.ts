@@ -475,6 +475,8 @@ export class SessionService implements Disposable {
         run.info = { ...run.info, count: m.count, durationMs: m.durationMs };
         this.finish(s, run, m.status, null);
         if (m.status !== 'ok') for (const queued of s.queue.splice(0)) this.finish(s, queued, 'aborted', null);
+        // Control runs ask for variables themselves; a line typed in the terminal does not.
+        if (run.info.origin === 'terminal') this.host.send({ t: 'control', session: s.info.id, message: { op: 'vars' } });
         this.update(s, { state: s.sent || s.queue.length ? 'busy' : 'idle', currentRun: null, interruptedAt: null });
         this.pump(s);
         return;
