@@ -4,8 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { build } from 'vite';
-
-export const CHILDREN_DIR = resolve(__dirname, '..', 'out', 'test-children');
+import { CHILDREN_DIR } from './children';
 
 export default async function setup(): Promise<void> {
   await build({

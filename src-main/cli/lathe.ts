@@ -53,6 +53,8 @@ async function serve(args: string[]): Promise<number> {
     host: 'server',
     version,
     userDir: defaultUserDir(),
+    // Children are built next to this entry (out/main/).
+    ptyHostEntry: join(__dirname, 'pty-host.js'),
     ...(folder !== undefined ? { folder } : {}),
   });
   if (workbench.openedAtStart && !workbench.openedAtStart.ok) {

@@ -21,8 +21,8 @@ export interface WorkbenchOptions {
   readonly pickFolder?: () => Promise<string | null>;
   /** A folder to open at start (`lathe <folder>`, `lathe serve <folder>`). */
   readonly folder?: string;
-  /** The built pty host (default: pty-host.js next to this bundle, i.e. out/main/). */
-  readonly ptyHostEntry?: string;
+  /** The built pty host (out/main/pty-host.js), which the host's entry knows the place of. */
+  readonly ptyHostEntry: string;
 }
 
 export interface Workbench {
@@ -50,7 +50,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
   const sessions = store.add(
     new SessionService({
       hub,
-      ptyHostEntry: options.ptyHostEntry ?? join(__dirname, 'pty-host.js'),
+      ptyHostEntry: options.ptyHostEntry,
       driver: join(python, 'lathe_driver.py'),
       pythonPath: python,
       projectRoot,

@@ -93,6 +93,8 @@ function run(): void {
         version: app.getVersion(),
         userDir,
         pickFolder,
+        // Children are built next to this entry (out/main/).
+        ptyHostEntry: join(__dirname, 'pty-host.js'),
         ...(folder !== undefined ? { folder } : {}),
       });
       workbench = wb;

@@ -6,15 +6,15 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Events, RunInfo, RunOutput } from '../../common/contract';
 import { EventHub } from '../event-hub';
 import { resourcesDir } from '../resources';
 import { SessionService } from './session-service';
+import { PTY_HOST } from '../../../test/children';
 
 const SYSTEM_PYTHON = '/usr/bin/python3';
-const PTY_HOST = resolve(__dirname, '..', '..', '..', 'out', 'test-children', 'pty-host.js');
 
 function hasModules(python: string, modules: string[]): boolean {
   try {
