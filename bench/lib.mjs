@@ -7,14 +7,16 @@
  */
 /* global window, document, requestAnimationFrame, MutationObserver */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
-export const CLI = join(REPO, 'bin', 'lathe.js');
+/** The `lathe` command the benchmarks start; LATHE_BENCH_CLI runs another build's (e.g. a copy of out/). */
+export const CLI = process.env.LATHE_BENCH_CLI ?? join(REPO, 'bin', 'lathe.js');
 export const CHROMIUM = process.env.LATHE_BENCH_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Monotonic milliseconds in this process. */
@@ -200,6 +202,199 @@ export async function stopChild(child) {
   clearTimeout(timer);
 }
 
+// --- a contract client over the server's socket ----------------------------------------------------
+
+/**
+ * A contract client over `server`'s WebSocket (from spawnForUrl/startLathe), as a non-browser client (the
+ * token in the query, no Origin header). Closed at clean-up.
+ * - `call(method, args)` resolves with the call's value, or throws with the error's code and message;
+ * - `on(event, fn)` calls `fn(payload, arrived)` for each event frame (`arrived`: now() when the frame
+ *   came, before it was parsed) and returns a function that unsubscribes;
+ * - `waitFor(event, test, timeoutMs)` resolves with `{payload, arrived}` of the first event from now on
+ *   that passes `test`;
+ * - `stats`: frames and characters received so far.
+ */
+export async function connectWs(server) {
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${encodeURIComponent(server.token)}`, { perMessageDeflate: false });
+  let nextId = 1;
+  const pending = new Map();
+  const listeners = new Map();
+  const stats = { frames: 0, chars: 0 };
+  let hello;
+  const opened = new Promise((resolve, reject) => {
+    hello = resolve;
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`WebSocket refused: HTTP ${res.statusCode}`)));
+    ws.once('close', (code) => reject(new Error(`the socket closed (${code}) before the server's hello`)));
+  });
+  ws.on('message', (data) => {
+    const arrived = now();
+    const text = data.toString();
+    stats.frames += 1;
+    stats.chars += text.length;
+    const frame = JSON.parse(text);
+    if (frame.t === 'result') {
+      const p = pending.get(frame.id);
+      pending.delete(frame.id);
+      p?.(frame.result);
+    } else if (frame.t === 'event') {
+      for (const fn of listeners.get(frame.event) ?? []) fn(frame.payload, arrived);
+    } else if (frame.t === 'hello') {
+      hello();
+    }
+  });
+  ws.on('close', () => {
+    for (const p of pending.values()) p({ ok: false, code: 'CLOSED', message: 'the socket closed' });
+    pending.clear();
+  });
+  await opened;
+  onCleanup(() => ws.close());
+  const on = (event, fn) => {
+    if (!listeners.has(event)) listeners.set(event, new Set());
+    listeners.get(event).add(fn);
+    return () => listeners.get(event).delete(fn);
+  };
+  return {
+    ws,
+    stats,
+    on,
+    /** Send a call; resolves with its value (throws on an error result). */
+    async call(method, args = {}) {
+      const id = nextId++;
+      const result = await new Promise((resolve) => {
+        pending.set(id, resolve);
+        ws.send(JSON.stringify({ t: 'call', id, method, args }));
+      });
+      if (!result.ok) throw new Error(`${method} failed: ${result.code}: ${result.message}`);
+      return result.value;
+    },
+    waitFor(event, test = () => true, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          off();
+          reject(new Error(`no ${event} event within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const off = on(event, (payload, arrived) => {
+          if (!test(payload)) return;
+          clearTimeout(timer);
+          off();
+          resolve({ payload, arrived });
+        });
+      });
+    },
+    close: () => ws.close(),
+  };
+}
+
+// --- Python sessions over the socket ----------------------------------------------------------------
+
+/**
+ * `sessions.start {python}` over `client` (from connectWs), then wait for the session's
+ * `sessions.changed` event with state 'idle'. Resolves with the session's info and `ms`: from the call
+ * sent to that event's arrival. Throws if the session dies instead (with the end of `server`'s output,
+ * when given: the pty host's errors are there).
+ */
+export async function startSession(client, python, { timeoutMs = 60_000, server = null } = {}) {
+  const seen = new Map(); // id → {payload, arrived} of its first idle/dead event
+  const off = client.on('sessions.changed', (info, arrived) => {
+    if ((info.state === 'idle' || info.state === 'dead') && !seen.has(info.id)) seen.set(info.id, { payload: info, arrived });
+  });
+  try {
+    const t0 = now();
+    const info = await client.call('sessions.start', { python });
+    const first = seen.get(info.id) ?? (await client.waitFor('sessions.changed', (i) => i.id === info.id && (i.state === 'idle' || i.state === 'dead'), timeoutMs));
+    if (first.payload.state === 'dead') {
+      const tail = server ? `\nThe server's output ends with:\n${server.output().slice(-3000)}` : '';
+      throw new Error(`the session died while starting: ${first.payload.exit?.message}${tail}`);
+    }
+    return { info: first.payload, ms: first.arrived - t0 };
+  } finally {
+    off();
+  }
+}
+
+/**
+ * `sessions.execute {id, code, echo}` over `client`, then wait for the run's `sessions.run` event with
+ * state 'done'. Resolves with that RunInfo and `ms`: from the call sent to that event's arrival (also
+ * `sent` and `arrived`, in now() ms).
+ */
+export async function runCode(client, id, code, { echo = false, timeoutMs = 600_000 } = {}) {
+  let runId = null;
+  const done = new Map(); // runId → {payload, arrived}: the event may come before the call's result
+  let resolveDone;
+  const finished = new Promise((resolve) => (resolveDone = resolve));
+  const off = client.on('sessions.run', (run, arrived) => {
+    if (run.sessionId !== id || run.state !== 'done') return;
+    done.set(run.runId, { payload: run, arrived });
+    if (run.runId === runId) resolveDone(done.get(runId));
+  });
+  let timer;
+  try {
+    const t0 = now();
+    ({ runId } = await client.call('sessions.execute', { id, code, echo }));
+    if (done.has(runId)) resolveDone(done.get(runId));
+    const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`run ${runId} not done within ${timeoutMs} ms`)), timeoutMs)));
+    const { payload, arrived } = await Promise.race([finished, timeout]);
+    return { run: payload, ms: arrived - t0, sent: t0, arrived };
+  } finally {
+    clearTimeout(timer);
+    off();
+  }
+}
+
+// --- processes --------------------------------------------------------------------------------------
+
+/** `pid`'s descendants (Linux: /proc), nearest first; [] elsewhere. */
+export function descendants(pid) {
+  let all;
+  try {
+    all = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return [];
+  }
+  const parentOf = new Map();
+  for (const d of all) {
+    try {
+      // pid (comm) state ppid …; comm may hold spaces and parentheses.
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      parentOf.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const out = [];
+  const queue = [pid];
+  while (queue.length) {
+    const p = queue.shift();
+    for (const [child, parent] of parentOf) {
+      if (parent === p) {
+        out.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return out;
+}
+
+/** A process's resident memory in bytes (`VmRSS`, or `VmHWM`: its peak), from /proc; null if unknown. */
+export function rssOf(pid, field = 'VmRSS') {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A process's command line, from /proc ('' if unknown). */
+export function cmdlineOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    return '';
+  }
+}
+
 // --- Chromium -------------------------------------------------------------------------------------
 
 export const CHROMIUM_ARGS = [
@@ -354,6 +549,13 @@ export function median(xs) {
 }
 
 export const min = (xs) => Math.min(...xs);
+export const max = (xs) => Math.max(...xs);
+
+/** The p-th percentile (0–100), nearest rank: p99 of 500 samples is the 495th smallest. */
+export function percentile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
 
 /** Time `fn` `runs` times after `warmup` untimed runs; returns the samples in ms. */
 export async function sample(fn, { runs = 5, warmup = 1 } = {}) {
@@ -389,13 +591,14 @@ export function fmtValue(value, unit) {
 
 /**
  * One reported figure. `goal`: a target it must stay at or under (ratio = value / goal; "MISSED" when
- * over). `peer`: a reference measured in the same run (ratio = value / peer; no verdict).
+ * over). `peer`: a reference measured in the same run (ratio = value / peer; no verdict, unless
+ * `maxRatio` is given: then the goal is a ratio to the peer, "MISSED" when over it).
  */
 export function figure(name, value, unit, against) {
-  const { goal, peer, label } = against ?? {};
+  const { goal, peer, maxRatio, label } = against ?? {};
   const ref = goal ?? peer;
   const ratio = ref ? value / ref : null;
-  const status = goal === undefined ? '' : value <= goal ? 'ok' : 'MISSED';
+  const status = goal !== undefined ? (value <= goal ? 'ok' : 'MISSED') : maxRatio !== undefined && ratio !== null ? (ratio <= maxRatio ? 'ok' : 'MISSED') : '';
   return { name, value, unit, against: label ?? (ref === undefined ? '' : fmtValue(ref, unit)), ratio, status };
 }
 

@@ -477,8 +477,8 @@ export class SessionService implements Disposable {
         if (m.status !== 'ok') for (const queued of s.queue.splice(0)) this.finish(s, queued, 'aborted', null);
         // Control runs ask for variables themselves; a line typed in the terminal does not.
         if (run.info.origin === 'terminal') this.host.send({ t: 'control', session: s.info.id, message: { op: 'vars' } });
-        this.update(s, { state: s.sent || s.queue.length ? 'busy' : 'idle', currentRun: null, interruptedAt: null });
         this.pump(s);
+        this.update(s, { state: s.sent ? 'busy' : 'idle', currentRun: null, interruptedAt: null });
         return;
       }
       case 'vars': {
@@ -639,9 +639,12 @@ export class SessionService implements Disposable {
     this.options.hub.emit('sessions.variables', { sessionId: s.info.id, view: s.vars });
   }
 
+  /** Applies a change and announces it, unless nothing changed. */
   private update(s: Session, patch: Partial<Omit<SessionInfo, 'id'>> & { state?: SessionState }): void {
-    s.info = { ...s.info, ...patch, queued: s.queue.length };
-    if (this.sessions.get(s.info.id) === s) this.options.hub.emit('sessions.changed', s.info);
+    const next: SessionInfo = { ...s.info, ...patch, queued: s.queue.length };
+    const changed = (Object.keys(next) as Array<keyof SessionInfo>).some((k) => next[k] !== s.info[k]);
+    s.info = next;
+    if (changed && this.sessions.get(s.info.id) === s) this.options.hub.emit('sessions.changed', s.info);
   }
 
   private clearTimers(s: Session): void {
