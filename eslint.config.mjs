@@ -49,7 +49,7 @@ export default tseslint.config(
     ignores: ['src-main/common/**/*.test.ts'],
     rules: { 'no-restricted-imports': restrict([...nativeOnly(), noElectron], noNode) },
   },
-  { files: ['src-main/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.{ts,mjs,js}', 'bin/**/*.js', 'scripts/**/*.{js,mjs}', '*.{js,mjs,ts,mts}'], languageOptions: { globals: globals.node } },
+  { files: ['src-main/**/*.{ts,mjs}', 'e2e/**/*.ts', 'bench/**/*.{ts,mjs,js}', 'bin/**/*.js', 'scripts/**/*.{js,mjs}', '*.{js,mjs,ts,mts}'], languageOptions: { globals: globals.node } },
   { files: ['src-main/electron/**/*.ts'], rules: { 'no-restricted-imports': restrict(nativeOnly()) } },
   { files: ['src-main/pty-host/**/*.ts'], rules: { 'no-restricted-imports': restrict([...nativeOnly('node-pty'), noElectron]) } },
   { files: ['src-main/onnx-runner/**/*.ts'], rules: { 'no-restricted-imports': restrict([...nativeOnly('onnxruntime-node'), noElectron]) } },
