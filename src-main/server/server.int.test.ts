@@ -2,7 +2,8 @@
  * The server host over real sockets: admission (token, Origin, Host), and every workspace and settings
  * call through the WebSocket against a real project folder.
  */
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -267,6 +268,37 @@ describe('the contract over the socket', () => {
     expect(await readFile(join(userDir, 'settings.json'), 'utf8')).toBe('{ "editor.fontSize": "huge" }');
     expect((await c.value('settings.get', {})).settings['editor.fontSize']).toBe(13);
   });
+
+  it.skipIf(!existsSync('/usr/bin/python3'))('runs Python sessions: interpreters, start, execute, events to every client, attach, stop', async () => {
+    const found = await c.value('interpreters.list', {});
+    expect(found.some((i) => i.path === '/usr/bin/python3' && i.problem === null)).toBe(true);
+    expect((await c.value('interpreters.select', { path: '/usr/bin/python3' })).version).toMatch(/^3\./);
+    expect(await c.value('interpreters.selected', {})).toBe('/usr/bin/python3');
+    expect(await c.call('interpreters.select', { path: join(project, 'README.md') })).toMatchObject({ ok: false, code: 'PYTHON_NOT_FOUND' });
+
+    const session = await c.value('sessions.start', {});
+    expect(session.python).toBe('/usr/bin/python3');
+    expect(session.cwd).toBe(await realpath(project));
+    await other.waitFor('sessions.changed', (p) => (p as { id: string; state: string }).id === session.id && (p as { state: string }).state === 'idle', 30_000);
+    const { runId } = await c.value('sessions.execute', { id: session.id, code: 'import os\nprint(os.getcwd())\n6 * 7', capture: true });
+    const done = (await other.waitFor('sessions.run', (p) => (p as { runId: string; state: string }).runId === runId && (p as { state: string }).state === 'done', 10_000)) as { status: string };
+    expect(done.status).toBe('ok');
+    const outputs = other.events
+      .filter((e) => e.event === 'sessions.output' && (e.payload as { runId: string }).runId === runId)
+      .flatMap((e) => (e.payload as { outputs: Array<{ type: string; text?: string; data?: Record<string, unknown> }> }).outputs);
+    // Stream text may come in several batches.
+    const stdout = outputs.filter((o) => o.type === 'stream').map((o) => o.text).join('');
+    expect(stdout).toBe(`${await realpath(project)}\n`);
+    expect(outputs.find((o) => o.type === 'execute_result')?.data?.['text/plain']).toBe('42');
+    const attached = await other.value('sessions.attach', { id: session.id });
+    expect(attached.scrollback).toContain('42');
+    expect(attached.seq).toBeGreaterThanOrEqual(attached.scrollback.length);
+    expect(await other.call('sessions.ack', { viewerId: attached.viewerId, seq: attached.seq })).toMatchObject({ ok: true });
+    expect((await c.value('sessions.history', { id: session.id })).map((r) => r.runId)).toContain(runId);
+    await c.value('sessions.stop', { id: session.id });
+    await other.waitFor('sessions.removed', (p) => (p as { id: string }).id === session.id);
+    expect(await c.call('sessions.execute', { id: session.id, code: '1' })).toMatchObject({ ok: false, code: 'SESSION_NOT_FOUND' });
+  }, 60_000);
 
   it('closes the folder for every client', async () => {
     await c.value('workspace.close', {});
