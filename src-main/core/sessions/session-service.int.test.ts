@@ -185,6 +185,27 @@ describe.skipIf(!systemReady)('Python sessions (IPython, /usr/bin/python3)', () 
     expect(terminalText(h, id, from)).toContain('Your name? ');
   });
 
+  it('runs a line typed at the terminal prompt as a run of its own, then goes idle with fresh variables', async () => {
+    const from = h.events.length;
+    h.service.input(id, 'typed = 5 * 5\r');
+    const done = await waitFor(() =>
+      h.events
+        .slice(from)
+        .map((e) => e.payload as RunInfo)
+        .find((p) => p.origin === 'terminal' && p.state === 'done'),
+    );
+    expect(done.status).toBe('ok');
+    expect(done.summary).toBe('typed = 5 * 5');
+    await waitFor(() => {
+      const s = h.service.get(id);
+      return s.ok && s.value.state === 'idle';
+    });
+    await waitFor(() =>
+      h.events.slice(from).find((e) => e.event === 'sessions.variables' && (e.payload as Events['sessions.variables']).view.snapshot?.vars.some((v) => v.name === 'typed')),
+    );
+    expect(resultText((await run(h, id, 'typed')).outputs)).toBe('25');
+  });
+
   it('drives pdb: p x, then c', async () => {
     const from = h.events.length;
     const execution = h.service.execute(id, 'y = 7\nbreakpoint()\nz = y * 6\nz', { capture: true });

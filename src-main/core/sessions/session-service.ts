@@ -70,6 +70,8 @@ export interface ExecuteOptions {
 
 interface Run {
   info: RunInfo;
+  /** The id in the driver's markers: the run id, or the driver's own (t1, t2…) for a typed line. */
+  readonly driverId: string;
   readonly code: string;
   readonly capture: boolean;
   readonly echo: boolean;
@@ -424,9 +426,15 @@ export class SessionService implements Disposable {
       case 'start': {
         let run: Run;
         if (m.origin === 'terminal') {
-          run = this.newRun(s, { code: m.code ?? '', origin: 'terminal', capture: false, echo: false, state: 'running' });
+          // The driver names lines typed at its prompt (t1, t2…) and starts again from t1 after a restart,
+          // so the run id Lathe shows adds a session-wide counter.
           s.terminalRuns += 1;
-        } else if (s.sent && s.sent.info.runId === m.id) {
+          run = this.newRun(
+            s,
+            { code: m.code ?? '', origin: 'terminal', capture: false, echo: false, state: 'running' },
+            { driverId: m.id, runId: `${m.id}.${s.terminalRuns}` },
+          );
+        } else if (s.sent && s.sent.driverId === m.id) {
           run = s.sent;
           s.sent = null;
         } else {
@@ -467,7 +475,7 @@ export class SessionService implements Disposable {
         return;
       case 'end': {
         const run = s.current;
-        if (!run || run.info.runId !== m.id) {
+        if (!run || run.driverId !== m.id) {
           console.error(`[lathe] session ${s.info.id}: end of an unknown run ${m.id}`);
           return;
         }
@@ -552,10 +560,11 @@ export class SessionService implements Disposable {
   private newRun(
     s: Session,
     o: { code: string; origin: RunInfo['origin']; capture: boolean; echo: boolean; state: RunInfo['state'] },
+    ids?: { driverId: string; runId: string },
   ): Run {
     let resolve!: (info: RunInfo) => void;
     const done = new Promise<RunInfo>((r) => (resolve = r));
-    const runId = o.origin === 'terminal' ? `t${s.terminalRuns + 1}-${randomUUID().slice(0, 6)}` : randomUUID();
+    const runId = ids?.runId ?? randomUUID();
     return {
       info: {
         sessionId: s.info.id,
@@ -570,6 +579,7 @@ export class SessionService implements Disposable {
         startedAt: null,
         error: null,
       },
+      driverId: ids?.driverId ?? runId,
       code: o.code,
       capture: o.capture,
       echo: o.echo,
