@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBridge } from './bridge';
 import { dirtyPaths } from './editor/documents';
+import { registerSessionCommands } from './sessions/session-commands';
 import { postMessage } from './state/store';
 import { boot } from './workbench/project';
 import { Workbench } from './workbench/Workbench';
@@ -9,6 +10,7 @@ import { installKeyboardDispatcher, registerWorkbenchCommands } from './workbenc
 import './ui/styles.css';
 
 registerWorkbenchCommands();
+registerSessionCommands();
 installKeyboardDispatcher();
 
 // Closing the window or tab with unsaved edits asks first (Electron turns this into a dialog).

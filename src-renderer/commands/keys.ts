@@ -13,6 +13,21 @@ const KEY_NAMES: Record<string, string> = {
   del: 'delete',
 };
 
+/** Punctuation keys by physical position (US layout names, as keybindings are written): Shift+` is "~". */
+const PUNCTUATION_CODES: Record<string, string> = {
+  Backquote: '`',
+  Minus: '-',
+  Equal: '=',
+  BracketLeft: '[',
+  BracketRight: ']',
+  Backslash: '\\',
+  Semicolon: ';',
+  Quote: "'",
+  Comma: ',',
+  Period: '.',
+  Slash: '/',
+};
+
 export interface KeyLike {
   readonly key: string;
   readonly code?: string;
@@ -37,6 +52,7 @@ export function chordOf(e: KeyLike): string | null {
   // With Shift or Alt, `key` may be another character ("!" or "π"); the physical key is more stable.
   if (e.code?.startsWith('Key')) key = e.code.slice(3).toLowerCase();
   else if (e.code?.startsWith('Digit')) key = e.code.slice(5);
+  else if ((e.shiftKey || e.altKey) && e.code && e.code in PUNCTUATION_CODES) key = PUNCTUATION_CODES[e.code]!;
   key = KEY_NAMES[key] ?? key;
   const mods = [e.ctrlKey && 'ctrl', e.shiftKey && 'shift', e.altKey && 'alt', e.metaKey && 'meta'].filter(Boolean);
   return [...mods, key].join('+');

@@ -22,6 +22,8 @@ describe('key chords', () => {
     expect(chordOf(key('!', 'Digit1', { shift: true }))).toBe('shift+1');
     expect(chordOf(key('Control', 'ControlLeft', { ctrl: true }))).toBeNull();
     expect(chordOf(key(',', 'Comma', { ctrl: true }))).toBe('ctrl+,');
+    expect(chordOf(key('~', 'Backquote', { ctrl: true, shift: true }))).toBe('ctrl+shift+`');
+    expect(chordOf(key('`', 'Backquote', { ctrl: true }))).toBe('ctrl+`');
   });
   it('formats for display', () => {
     expect(formatChord('ctrl+shift+p')).toBe('Ctrl+Shift+P');

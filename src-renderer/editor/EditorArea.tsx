@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { editor } from 'monaco-editor';
 import { effectiveTheme, getApp, setApp, useApp } from '../state/store';
-import { closeDocument, getDoc, onDocsChanged, setViewState } from './documents';
+import { closeDocument, getDoc, onDocsChanged, openDocument, setViewState } from './documents';
 import { loadMonaco } from './monaco';
 import { formatChord } from '../commands/keys';
 import { commands } from '../commands/instance';
@@ -12,6 +12,28 @@ let activeEditor: editor.IStandaloneCodeEditor | null = null;
 /** The editor instance, for commands that act on it (focus, undo...). */
 export function currentEditor(): editor.IStandaloneCodeEditor | null {
   return activeEditor;
+}
+
+/**
+ * Open a file and put the cursor on a line (terminal links, later: profiler rows). The editor shows the
+ * tab's model a render after `openDocument` resolves, so wait for it before moving the cursor.
+ */
+export async function openAt(path: string, line: number, column = 1): Promise<boolean> {
+  if (!(await openDocument(path))) return false;
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const doc = getDoc(path);
+    if (!doc || getApp().active !== path) return false;
+    if (activeEditor && activeEditor.getModel() === doc.model) {
+      const lineNumber = Math.max(1, Math.min(line, doc.model.getLineCount()));
+      activeEditor.setPosition({ lineNumber, column: Math.max(1, column) });
+      activeEditor.revealLineInCenter(lineNumber);
+      activeEditor.focus();
+      return true;
+    }
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+  }
+  return false;
 }
 
 export function EditorArea() {

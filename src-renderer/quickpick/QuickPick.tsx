@@ -1,6 +1,7 @@
 /**
  * Quick open (Ctrl+P, fuzzy file search done in the core) and the command palette (Ctrl+Shift+P, fuzzy
  * over every registered command, with its key). Typing ">" in quick open switches to commands.
+ * Features also show their own lists in it (`showItemsPick`: the interpreter picker).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { create } from 'zustand';
@@ -12,12 +13,41 @@ import { formatChord } from '../commands/keys';
 import { openDocument } from '../editor/documents';
 import { FileIcon } from '../ui/icons';
 
-type Mode = 'files' | 'commands';
+type Mode = 'files' | 'commands' | 'items';
 
-const useQuickPick = create<{ mode: Mode | null; initial: string }>(() => ({ mode: null, initial: '' }));
+/** An entry of a feature's own list. */
+export interface PickItem {
+  readonly id: string;
+  readonly label: string;
+  /** Muted, after the label ("3.11.2"). */
+  readonly description?: string;
+  /** Second line, muted (a path). */
+  readonly detail?: string;
+  readonly badges?: readonly string[];
+  /** Why it can't be picked; shown instead of being selectable. */
+  readonly problem?: string | null;
+  /** Marked as the current choice. */
+  readonly current?: boolean;
+  run(): void;
+}
 
-export function showQuickPick(mode: Mode): void {
-  useQuickPick.setState({ mode, initial: mode === 'commands' ? '>' : '' });
+export interface ItemsSource {
+  readonly label: string;
+  readonly placeholder: string;
+  /** A hook giving the items now (it may re-render as they load). */
+  readonly useItems: () => { readonly items: readonly PickItem[]; readonly loading: boolean };
+}
+
+let nextPickId = 1;
+
+const useQuickPick = create<{ mode: Mode | null; initial: string; source: ItemsSource | null; key: number }>(() => ({ mode: null, initial: '', source: null, key: 0 }));
+
+export function showQuickPick(mode: Exclude<Mode, 'items'>): void {
+  useQuickPick.setState({ mode, initial: mode === 'commands' ? '>' : '', source: null });
+}
+
+export function showItemsPick(source: ItemsSource): void {
+  useQuickPick.setState({ mode: 'items', initial: '', source, key: nextPickId++ });
 }
 
 export function hideQuickPick(): void {
@@ -86,8 +116,107 @@ function commandItems(query: string): Item[] {
 export function QuickPick() {
   const mode = useQuickPick((s) => s.mode);
   const initial = useQuickPick((s) => s.initial);
+  const source = useQuickPick((s) => s.source);
+  const key = useQuickPick((s) => s.key);
   if (!mode) return null;
+  if (mode === 'items' && source) return <ItemsPickOpen key={key} source={source} />;
   return <QuickPickOpen key={mode + initial} initial={initial} />;
+}
+
+/** A feature's list: fuzzy-filtered by label and detail; items with a problem are shown but skipped. */
+function ItemsPickOpen({ source }: { source: ItemsSource }) {
+  const { items, loading } = source.useItems();
+  const [value, setValue] = useState('');
+  // The highlight starts on the current choice, then follows the keys.
+  const [index, setIndex] = useState<number | null>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+  const shown = useMemo(
+    () => (value.trim() ? fuzzyFilter(value.trim(), items, (i) => `${i.label} ${i.description ?? ''} ${i.detail ?? ''}`, 200).map((r) => r.item) : [...items]),
+    [items, value],
+  );
+  const pickable = (i: number) => shown[i] !== undefined && !shown[i]!.problem;
+  const step = (from: number, delta: number) => {
+    for (let i = from + delta; i >= 0 && i < shown.length; i += delta) if (pickable(i)) return i;
+    return from;
+  };
+  // Keep the highlight on something pickable as the list changes.
+  const initial = value.trim() ? -1 : shown.findIndex((i) => i.current);
+  const wanted = index ?? (initial >= 0 ? initial : 0);
+  const current = pickable(wanted) ? wanted : step(-1, 1);
+
+  useEffect(() => {
+    inputRef.current?.focus();
+  }, []);
+  useEffect(() => {
+    setIndex(null);
+  }, [value]);
+  useEffect(() => {
+    listRef.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
+  }, [current]);
+
+  const accept = (item: PickItem | undefined) => {
+    if (!item || item.problem) return;
+    hideQuickPick();
+    item.run();
+  };
+
+  return (
+    <div className="quick-pick-backdrop" onMouseDown={hideQuickPick}>
+      <div className="quick-pick" role="dialog" aria-label={source.label} onMouseDown={(e) => e.stopPropagation()}>
+        <input
+          ref={inputRef}
+          className="quick-pick-input"
+          value={value}
+          spellCheck={false}
+          placeholder={source.placeholder}
+          aria-controls="quick-pick-list"
+          aria-activedescendant={shown[current] ? `qp-${current}` : undefined}
+          role="combobox"
+          aria-expanded="true"
+          onChange={(e) => setValue(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowDown') setIndex(step(current, 1));
+            else if (e.key === 'ArrowUp') setIndex(step(current, -1));
+            else if (e.key === 'Enter') accept(shown[current]);
+            else if (e.key === 'Escape') hideQuickPick();
+            else return;
+            e.preventDefault();
+            e.stopPropagation();
+          }}
+        />
+        {loading && <div className="quick-pick-progress" role="progressbar" aria-label="Loading" />}
+        <div className="quick-pick-list" id="quick-pick-list" role="listbox" ref={listRef}>
+          {shown.map((item, i) => (
+            <div
+              key={item.id}
+              id={`qp-${i}`}
+              role="option"
+              aria-selected={i === current}
+              aria-disabled={item.problem ? true : undefined}
+              className={`quick-pick-item two-line ${i === current ? 'selected' : ''} ${item.problem ? 'disabled' : ''}`}
+              onMouseMove={() => pickable(i) && setIndex(i)}
+              onClick={() => accept(item)}
+            >
+              <div className="qp-line">
+                <span className="qp-label">{item.label}</span>
+                {item.description && <span className="qp-description">{item.description}</span>}
+                {item.badges?.map((b) => (
+                  <span key={b} className="qp-badge">
+                    {b}
+                  </span>
+                ))}
+                {item.current && <span className="qp-current">current</span>}
+              </div>
+              {item.detail && <div className="qp-detail">{item.detail}</div>}
+              {item.problem && <div className="qp-problem">{item.problem}</div>}
+            </div>
+          ))}
+          {shown.length === 0 && !loading && <div className="quick-pick-empty">Nothing matches</div>}
+        </div>
+      </div>
+    </div>
+  );
 }
 
 function QuickPickOpen({ initial }: { initial: string }) {

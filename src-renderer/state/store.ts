@@ -26,6 +26,8 @@ export type Layout = WorkspaceState['layout'];
 
 export const DEFAULT_LAYOUT: Layout = { sidebarWidth: 260, panelHeight: 200, sidebarVisible: true, panelVisible: false };
 
+export type PanelTab = 'terminal' | 'variables' | 'output';
+
 export interface CursorInfo {
   readonly line: number;
   readonly column: number;
@@ -48,7 +50,7 @@ export interface AppState {
   readonly selected: string | null;
   readonly messages: readonly Message[];
   readonly cursor: CursorInfo | null;
-  readonly panelTab: 'output';
+  readonly panelTab: PanelTab;
   /** Whether the OS prefers dark (for theme 'system'). */
   readonly osDark: boolean;
 }
@@ -67,7 +69,7 @@ export const useApp = create<AppState>(() => ({
   selected: null,
   messages: [],
   cursor: null,
-  panelTab: 'output',
+  panelTab: 'terminal',
   osDark: typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)').matches : false,
 }));
 

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { commands } from '../commands/instance';
 import { effectiveTheme, useApp } from '../state/store';
 import { Icon } from '../ui/icons';
+import { InterpreterStatus, SessionStatus } from './SessionStatus';
 
 /** Project, branch, the latest message, progress, and the active file's position/encoding/EOL/language. */
 export function StatusBar() {
@@ -58,6 +59,12 @@ export function StatusBar() {
             {cursor.eol}
           </span>
           <span className="status-item">{cursor.language}</span>
+        </>
+      )}
+      {project && (
+        <>
+          <SessionStatus />
+          <InterpreterStatus />
         </>
       )}
       <button className="status-item" onClick={() => void commands.run('view.toggleTheme')} title="Toggle light/dark theme" aria-label="Toggle theme">

@@ -38,7 +38,26 @@ export function FileIcon({ name, directory, open }: { name: string; directory: b
   );
 }
 
-export type IconName = 'files' | 'settings' | 'branch' | 'search' | 'sun' | 'moon' | 'new-file' | 'new-folder' | 'refresh' | 'collapse' | 'close' | 'clear';
+export type IconName =
+  | 'files'
+  | 'settings'
+  | 'branch'
+  | 'search'
+  | 'sun'
+  | 'moon'
+  | 'new-file'
+  | 'new-folder'
+  | 'refresh'
+  | 'collapse'
+  | 'close'
+  | 'clear'
+  | 'plus'
+  | 'stop'
+  | 'restart'
+  | 'trash'
+  | 'python'
+  | 'up'
+  | 'down';
 
 export function Icon({ name, size = 22 }: { name: IconName; size?: number }) {
   const paths: Record<typeof name, string> = {
@@ -54,6 +73,15 @@ export function Icon({ name, size = 22 }: { name: IconName; size?: number }) {
     collapse: 'M4 4h16v16H4z M8 12h8',
     close: 'M6 6l12 12 M18 6L6 18',
     clear: 'M4 7h16 M9 7V4h6v3 M6 7l1 13h10l1-13',
+    plus: 'M12 5v14 M5 12h14',
+    stop: 'M7 7h10v10H7z',
+    restart: 'M4 12a8 8 0 1 0 2.3-5.7 M4 4v6h6',
+    trash: 'M4 7h16 M9 7V4h6v3 M6 7l1 13h10l1-13 M10 11v6 M14 11v6',
+    // The Python logo's two snakes, drawn as outlines (each is the other turned half a turn).
+    python:
+      'M7 9V5a2 2 0 0 1 2-2h5a2 2 0 0 1 2 2v5a2 2 0 0 1-2 2h-4a2 2 0 0 0-2 2v2H5a2 2 0 0 1-2-2v-3a2 2 0 0 1 2-2h7 M17 15v4a2 2 0 0 1-2 2h-5a2 2 0 0 1-2-2v-5a2 2 0 0 1 2-2h4a2 2 0 0 0 2-2V8h3a2 2 0 0 1 2 2v3a2 2 0 0 1-2 2h-7 M10 5.5h.01 M14 18.5h.01',
+    up: 'M6 15l6-6 6 6',
+    down: 'M6 9l6 6 6-6',
   };
   return (
     <svg width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">

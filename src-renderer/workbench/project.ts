@@ -7,6 +7,7 @@ import type { ProjectInfo, WorkspaceState } from '../../src-main/common/contract
 import { call, request, setBridge } from '../bridge/client';
 import type { AppBridge } from '../bridge';
 import { commands } from '../commands/instance';
+import { clearSessions, installSessionEvents, loadSessions } from '../sessions/sessions';
 import { dirtyPaths, disposeAllDocuments, openDocument, reloadDocument } from '../editor/documents';
 import { DEFAULT_LAYOUT, getApp, postMessage, setApp, useApp } from '../state/store';
 import { ask } from '../ui/dialogs';
@@ -35,6 +36,7 @@ export async function boot(bridge: AppBridge): Promise<void> {
   });
   bridge.on('app.message', ({ level, text }) => postMessage(level, text));
   bridge.on('app.command', ({ command }) => void commands.run(command));
+  installSessionEvents(bridge);
 
   let busyTimer: ReturnType<typeof setTimeout> | undefined;
   bridge.onBusy((n) => {
@@ -49,7 +51,8 @@ export async function boot(bridge: AppBridge): Promise<void> {
     setApp({ connected });
     if (connected && everConnected) {
       postMessage('info', 'Reconnected to Lathe');
-      void attach();
+      // Sessions kept running in the core meanwhile: take up their state again.
+      void attach().then(() => (getApp().project ? loadSessions() : undefined));
     } else if (!connected && everConnected) {
       postMessage('warning', 'Lost the connection to Lathe; reconnecting…');
     }
@@ -86,9 +89,10 @@ async function onProjectOpened(project: ProjectInfo | null): Promise<void> {
     return;
   }
   disposeAllDocuments();
+  clearSessions();
   setApp({ project, listings: new Map(), expanded: new Set(), selected: null });
   document.title = project ? `${project.name} — Lathe` : 'Lathe';
-  if (project) await restoreProject();
+  if (project) await Promise.all([restoreProject(), loadSessions()]);
 }
 
 async function restoreProject(): Promise<void> {

@@ -148,6 +148,9 @@ export function installKeyboardDispatcher(): () => void {
     const inField = (e.target as HTMLElement | null)?.closest('input, textarea, [contenteditable="true"]') && !(e.target as HTMLElement).closest('.monaco-editor');
     if (inField && !e.ctrlKey && !e.altKey && !e.metaKey && !/^f\d+$/.test(chord)) return;
     if (quickPickOpen() && !chord.startsWith('ctrl+') && !/^f\d+$/.test(chord)) return;
+    // In a terminal, Ctrl+letter belongs to the program (readline's ^W, ^P, ^R…, ^C, ^D); chords with
+    // Shift or Alt, Ctrl+digit and function keys still reach the workbench.
+    if (/^ctrl\+[a-z]$/.test(chord) && (e.target as HTMLElement | null)?.closest('.xterm')) return;
     const command = commands.resolve(chord);
     if (!command) return;
     e.preventDefault();
