@@ -4,7 +4,7 @@
  * - a venv made from it with no site packages: the same Python without IPython (plain semantics).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -421,6 +421,25 @@ describe.skipIf(!systemReady)('Python sessions: crashes, floods, plain Python', 
     const next = await startSession(h);
     expect(resultText((await run(h, next, '6 * 7')).outputs)).toBe('42');
     expect(h.service.hostProcess?.pid).not.toBe(hostPid);
+  });
+
+  it('runs several sessions at once, each with its own name, namespace and folder', async () => {
+    mkdirSync(join(h.dir, 'sub'));
+    const a = await h.service.start({ python: SYSTEM_PYTHON, name: 'train' });
+    const b = await h.service.start({ python: plainPython, cwd: 'sub' });
+    if (!a.ok || !b.ok) throw new Error('start failed');
+    expect(a.value.name).toBe('train');
+    expect(b.value.name).not.toBe('train');
+    expect((await h.service.whenReady(a.value.id)).ok).toBe(true);
+    expect((await h.service.whenReady(b.value.id)).ok).toBe(true);
+    await run(h, a.value.id, 'v = "a"');
+    await run(h, b.value.id, 'v = "b"');
+    expect(resultText((await run(h, a.value.id, 'v')).outputs)).toBe("'a'");
+    expect(resultText((await run(h, b.value.id, 'v')).outputs)).toBe("'b'");
+    expect((await run(h, b.value.id, 'import os; print(os.getcwd())')).stdout).toBe(`${realpathSync(join(h.dir, 'sub'))}\n`);
+    expect(await h.service.start({ python: SYSTEM_PYTHON, cwd: '../elsewhere' })).toMatchObject({ ok: false, code: 'OUTSIDE_PROJECT' });
+    await h.service.stop(a.value.id);
+    await h.service.stop(b.value.id);
   });
 
   it('refuses a missing interpreter with a clear error', async () => {

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { constants as fsConstants, promises as fs } from 'node:fs';
-import { delimiter, isAbsolute } from 'node:path';
+import { delimiter, isAbsolute, relative, resolve } from 'node:path';
 import type {
   RunInfo,
   RunOutput,
@@ -174,7 +174,8 @@ export class SessionService implements Disposable {
     const usable = await checkExecutable(python);
     if (!usable.ok) return usable;
     const root = this.options.projectRoot();
-    const cwd = opts.cwd !== undefined && isAbsolute(opts.cwd) ? opts.cwd : (root ?? process.cwd());
+    const cwd = await workingFolder(root, opts.cwd);
+    if (!cwd.ok) return cwd;
     const id = `s${++this.counter}-${randomUUID().slice(0, 8)}`;
     const session: Session = {
       info: {
@@ -183,7 +184,7 @@ export class SessionService implements Disposable {
         python,
         version: null,
         ipython: false,
-        cwd,
+        cwd: cwd.value,
         state: 'starting',
         pid: null,
         currentRun: null,
@@ -738,6 +739,23 @@ async function checkExecutable(path: string): Promise<Result<void>> {
     const code = (e as NodeJS.ErrnoException).code;
     return err('PYTHON_NOT_FOUND', code === 'ENOENT' ? `No interpreter at ${path}: the file does not exist` : `${path} can't be run (${code})`);
   }
+}
+
+/** A session's folder: the project root, or a folder inside it (`cwd` is project-relative). */
+async function workingFolder(root: string | null, cwd: string | undefined): Promise<Result<string>> {
+  const base = root ?? process.cwd();
+  if (cwd === undefined || cwd === '') return ok(base);
+  const folder = resolve(base, cwd);
+  const rel = relative(base, folder);
+  if (isAbsolute(cwd) || rel.startsWith('..') || isAbsolute(rel)) {
+    return err('OUTSIDE_PROJECT', `The session's folder must be inside the project: ${cwd}`);
+  }
+  try {
+    if (!(await fs.stat(folder)).isDirectory()) return err('NOT_A_DIRECTORY', `${cwd} is not a folder`);
+  } catch {
+    return err('NOT_FOUND', `There is no folder ${cwd} in the project`);
+  }
+  return ok(folder);
 }
 
 function joinPath(first: string, rest: string | undefined): string {
