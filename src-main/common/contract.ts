@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Result } from './result';
 import { settingsPatchSchema, type Keybinding, type Settings } from './settings-schema';
 import type { MimeBundle, RunStatus, VariablesSnapshot } from './protocols/repl';
+import type { Notebook } from './notebook/nbformat';
 
 export type { MimeBundle, RunStatus, VariableInfo, VariableStats, VariablesSnapshot } from './protocols/repl';
 
@@ -237,6 +238,30 @@ export interface VariablesView {
   readonly at: number | null;
 }
 
+// --- Notebooks -------------------------------------------------------------------------------------
+
+export type { Notebook, NbCell, NbOutput } from './notebook/nbformat';
+
+export interface NotebookFile {
+  readonly path: string;
+  /** The notebook as parsed (nbformat 4, unknown fields kept). */
+  readonly notebook: Notebook;
+  /** File version, as for `workspace.write`: pass it back to `notebooks.save`. */
+  readonly version: string;
+  /** Edits autosaved after a crash or a closed tab, newer than the file; offer them back. */
+  readonly recovery: { readonly savedAt: number; readonly notebook: Notebook } | null;
+  /** The session this notebook runs in (remembered by the core), if it is still alive. */
+  readonly session: string | null;
+}
+
+/** A notebook cell's run the core still knows: for re-attaching after a reload. */
+export interface NotebookRun {
+  readonly cellId: string;
+  readonly run: RunInfo;
+  /** Every output so far (the run's `sessions.output` events continue from there). */
+  readonly outputs: readonly RunOutput[];
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Methods
 // ---------------------------------------------------------------------------------------------------
@@ -302,6 +327,22 @@ export interface Api {
   'sessions.variables': Call<{ id: string }, VariablesView>;
   'sessions.history': Call<{ id: string }, readonly RunInfo[]>;
 
+  /** Read and validate a notebook; a broken one is refused with the reason (NOTEBOOK_INVALID). */
+  'notebooks.open': Call<{ path: string }, NotebookFile>;
+  /** Create a new, valid nbformat 4.5 notebook (kernelspec and language_info from the interpreter). */
+  'notebooks.create': Call<{ path: string; python?: string }, NotebookFile>;
+  /** Validate, write as Jupyter does (indent 1, sorted keys, trailing newline), atomically; drops the recovery copy. */
+  'notebooks.save': Call<{ path: string; notebook: Notebook; expectedVersion: string | null }, WriteResult>;
+  /** Keep unsaved edits in a recovery file (never the user's file). */
+  'notebooks.autosave': Call<{ path: string; notebook: Notebook }, void>;
+  'notebooks.discardRecovery': Call<{ path: string }, void>;
+  /** Bind a notebook to a session (several notebooks may share one). */
+  'notebooks.bind': Call<{ path: string; sessionId: string }, void>;
+  /** Run a cell's code in the notebook's session, with its outputs captured. */
+  'notebooks.execute': Call<{ path: string; sessionId: string; cellId: string; code: string }, { runId: string }>;
+  /** The notebook's runs that are queued, running, or recently done, with their outputs so far. */
+  'notebooks.runs': Call<{ path: string }, readonly NotebookRun[]>;
+
   'settings.get': Call<NoArgs, SettingsSnapshot>;
   'settings.update': Call<{ patch: Partial<Settings> }, SettingsSnapshot>;
   'settings.readFile': Call<{ file: UserFile }, UserFileContent>;
@@ -317,6 +358,7 @@ const relPath = z.string().max(4096);
 const eol = z.enum(['\n', '\r\n']);
 const userFile = z.enum(['settings', 'keybindings']);
 const sessionId = z.object({ id: z.string().max(64) });
+const notebookJson = z.custom<Notebook>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'a notebook object');
 
 const workspaceState = z.object({
   tabs: z.array(z.object({ path: relPath })).max(200),
@@ -389,6 +431,16 @@ export const methods = {
   'sessions.ack': z.object({ viewerId: z.string().max(64), seq: z.number().int().min(0) }),
   'sessions.variables': sessionId,
   'sessions.history': sessionId,
+
+  'notebooks.open': z.object({ path: relPath.min(1) }),
+  'notebooks.create': z.object({ path: relPath.min(1), python: z.string().min(1).max(4096).optional() }),
+  // The notebook's structure is checked by the core's parser (with messages a person understands).
+  'notebooks.save': z.object({ path: relPath.min(1), notebook: notebookJson, expectedVersion: z.string().max(128).nullable() }),
+  'notebooks.autosave': z.object({ path: relPath.min(1), notebook: notebookJson }),
+  'notebooks.discardRecovery': z.object({ path: relPath.min(1) }),
+  'notebooks.bind': z.object({ path: relPath.min(1), sessionId: z.string().max(64) }),
+  'notebooks.execute': z.object({ path: relPath.min(1), sessionId: z.string().max(64), cellId: z.string().min(1).max(128), code: z.string().max(50_000_000) }),
+  'notebooks.runs': z.object({ path: relPath.min(1) }),
 
   'settings.get': noArgs,
   'settings.update': z.object({ patch: settingsPatchSchema }),

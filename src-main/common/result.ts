@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'PYTHON_NOT_FOUND',
   'SESSION_NOT_FOUND',
   'SESSION_DEAD',
+  'NOTEBOOK_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

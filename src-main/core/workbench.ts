@@ -136,6 +136,16 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     'sessions.variables': async ({ id }) => sessions.refreshVariables(id),
     'sessions.history': async ({ id }) => sessions.history(id),
 
+    // Notebooks: being built (issue 4); core/notebooks/ replaces these.
+    'notebooks.open': async () => err('UNAVAILABLE', 'Notebooks are not available yet'),
+    'notebooks.create': async () => err('UNAVAILABLE', 'Notebooks are not available yet'),
+    'notebooks.save': async () => err('UNAVAILABLE', 'Notebooks are not available yet'),
+    'notebooks.autosave': async () => err('UNAVAILABLE', 'Notebooks are not available yet'),
+    'notebooks.discardRecovery': async () => err('UNAVAILABLE', 'Notebooks are not available yet'),
+    'notebooks.bind': async () => err('UNAVAILABLE', 'Notebooks are not available yet'),
+    'notebooks.execute': async () => err('UNAVAILABLE', 'Notebooks are not available yet'),
+    'notebooks.runs': async () => err('UNAVAILABLE', 'Notebooks are not available yet'),
+
     'settings.get': async () => ok(settings.snapshot()),
     'settings.update': async ({ patch }) => settings.update(patch),
     'settings.readFile': async ({ file }) => settings.readFile(file),

@@ -32,6 +32,7 @@ import { Viewers } from './viewers';
 /** How long a session may take from spawn to the driver's hello. */
 export const START_TIMEOUT_MS = 30_000;
 const HISTORY_MAX = 500;
+const CAPTURED_MAX = 200;
 const DEFAULT_COLS = 120;
 const DEFAULT_ROWS = 30;
 
@@ -83,6 +84,8 @@ interface Run {
 
 interface Session {
   info: SessionInfo;
+  /** Runs started with `capture` (queued, running, and the last CAPTURED_MAX done), for re-attaching. */
+  readonly captured: Map<string, Run>;
   readonly queue: Run[];
   /** Sent to the driver, not started yet. */
   sent: Run | null;
@@ -154,6 +157,12 @@ export class SessionService implements Disposable {
     return s ? ok(s.vars) : notFound(id);
   }
 
+  /** A captured run's state and outputs so far (null when unknown or forgotten): for re-attaching views. */
+  runSnapshot(id: string, runId: string): { info: RunInfo; outputs: readonly RunOutput[] } | null {
+    const run = this.sessions.get(id)?.captured.get(runId);
+    return run ? { info: run.info, outputs: [...run.outputs] } : null;
+  }
+
   /** Resolves when the session is ready (idle after start), or failed to start. */
   whenReady(id: string): Promise<Result<SessionInfo>> {
     const s = this.sessions.get(id);
@@ -193,6 +202,7 @@ export class SessionService implements Disposable {
         exit: null,
         startedAt: Date.now(),
       },
+      captured: new Map(),
       queue: [],
       sent: null,
       current: null,
@@ -276,6 +286,13 @@ export class SessionService implements Disposable {
       state: 'queued',
     });
     s.queue.push(run);
+    if (run.capture) {
+      s.captured.set(run.info.runId, run);
+      for (const old of s.captured.keys()) {
+        if (s.captured.size <= CAPTURED_MAX) break;
+        if (s.captured.get(old)?.info.state === 'done') s.captured.delete(old);
+      }
+    }
     this.publishRun(s, run);
     this.pump(s);
     this.update(s, {});
