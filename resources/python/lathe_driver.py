@@ -173,6 +173,7 @@ class Interrupts(object):
         signal.signal(signal.SIGINT, self.handler)
 
     def handler(self, signum, frame):
+        __tracebackhide__ = True  # IPython leaves this frame out of the user's traceback
         if self.armed and self.depth == 0:
             raise KeyboardInterrupt
         self.pending = self.armed

@@ -2,7 +2,8 @@
  * The `lathe` command. Runs under plain Node (never imports electron).
  *   lathe [folder]                      open the folder in the Lathe app (Electron)
  *   lathe serve [folder] [--port N]     serve Lathe to a browser on 127.0.0.1 with a token
- * Later subcommands (bench, run, profile, nb) register here.
+ *   lathe nb run <in.ipynb> [-o out]    execute a notebook headless (nb-run.ts)
+ * Later subcommands (bench, run, profile) register here.
  */
 import { resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,6 +11,7 @@ import { version } from '../../package.json';
 import { createWorkbench } from '../core/workbench';
 import { defaultUserDir } from '../core/settings/user-dir';
 import { startServer } from '../server/server';
+import { nbCommand } from './nb-run';
 import { launchApp } from './open-app';
 
 const HELP = `Lathe ${version}: a workbench for Python ML engineers.
@@ -19,6 +21,12 @@ Usage:
   lathe serve [folder] [--port N]    Serve Lathe to your browser on 127.0.0.1.
                                      Prints a URL with a one-time token; open it.
                                      --port 0 picks a free port (default ${7780}).
+  lathe nb run <notebook.ipynb> [-o out.ipynb] [--python PATH] [--timeout S]
+               [--allow-errors] [--record-timing]
+                                     Run every code cell in a fresh Python session
+                                     and write the notebook with its outputs
+                                     (default: <name>.out.ipynb). "lathe nb --help"
+                                     for details.
   lathe --help                       Show this help.
   lathe --version                    Show the version.
 
@@ -100,6 +108,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (first === 'serve') return serve(rest);
+  // The pty host is built next to this entry (out/main/).
+  if (first === 'nb') return nbCommand(rest, join(__dirname, 'pty-host.js'));
   if (first !== undefined && first.startsWith('-')) {
     process.stderr.write(`lathe: unknown option ${first}\n\n${HELP}`);
     return 2;

@@ -7,6 +7,7 @@ import { DisposableStore } from '../common/disposable';
 import { err, ok, type Result } from '../common/result';
 import { join } from 'node:path';
 import { EventHub } from './event-hub';
+import { NotebookService } from './notebooks/notebook-service';
 import { resourcesDir } from './resources';
 import { InterpreterService } from './sessions/interpreter-service';
 import { SessionService } from './sessions/session-service';
@@ -32,6 +33,7 @@ export interface Workbench {
   readonly settings: SettingsService;
   readonly sessions: SessionService;
   readonly interpreters: InterpreterService;
+  readonly notebooks: NotebookService;
   /** The outcome of opening `options.folder`, for the host to report; null when none was given. */
   readonly openedAtStart: Result<ProjectInfo> | null;
   dispose(): Promise<void>;
@@ -57,6 +59,17 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
       defaultPython: () => interpreters.defaultPython(),
     }),
   );
+  const notebooks = new NotebookService({
+    workspace,
+    sessions,
+    userDir: options.userDir,
+    pythonVersion: async (given) => {
+      const path = given ?? (await interpreters.defaultPython());
+      if (!path) return null;
+      const known = (await interpreters.list()).find((i) => i.path === path);
+      return (known ?? (await interpreters.probe(path))).version;
+    },
+  });
   let lastExcludes = settings.settings['files.exclude'];
   store.add(
     hub.subscribe((event, payload) => {
@@ -136,15 +149,14 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     'sessions.variables': async ({ id }) => sessions.refreshVariables(id),
     'sessions.history': async ({ id }) => sessions.history(id),
 
-    // Notebooks: being built (issue 4); core/notebooks/ replaces these.
-    'notebooks.open': async () => err('UNAVAILABLE', 'Notebooks are not available yet'),
-    'notebooks.create': async () => err('UNAVAILABLE', 'Notebooks are not available yet'),
-    'notebooks.save': async () => err('UNAVAILABLE', 'Notebooks are not available yet'),
-    'notebooks.autosave': async () => err('UNAVAILABLE', 'Notebooks are not available yet'),
-    'notebooks.discardRecovery': async () => err('UNAVAILABLE', 'Notebooks are not available yet'),
-    'notebooks.bind': async () => err('UNAVAILABLE', 'Notebooks are not available yet'),
-    'notebooks.execute': async () => err('UNAVAILABLE', 'Notebooks are not available yet'),
-    'notebooks.runs': async () => err('UNAVAILABLE', 'Notebooks are not available yet'),
+    'notebooks.open': async ({ path }) => notebooks.open(path),
+    'notebooks.create': async ({ path, python }) => notebooks.create(path, python),
+    'notebooks.save': async ({ path, notebook, expectedVersion }) => notebooks.save(path, notebook, expectedVersion),
+    'notebooks.autosave': async ({ path, notebook }) => notebooks.autosave(path, notebook),
+    'notebooks.discardRecovery': async ({ path }) => notebooks.discardRecovery(path),
+    'notebooks.bind': async ({ path, sessionId }) => notebooks.bind(path, sessionId),
+    'notebooks.execute': async ({ path, sessionId, cellId, code }) => notebooks.execute(path, sessionId, cellId, code),
+    'notebooks.runs': async ({ path }) => notebooks.runs(path),
 
     'settings.get': async () => ok(settings.snapshot()),
     'settings.update': async ({ patch }) => settings.update(patch),
@@ -161,6 +173,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     settings,
     sessions,
     interpreters,
+    notebooks,
     openedAtStart,
     dispose: () => store.dispose(),
   };

@@ -13,7 +13,9 @@ const sessions = new Map<string, PtySession>();
 const socketDir = mkdtempSync(join(tmpdir(), 'lathe-pty-'));
 
 function send(msg: FromPtyHost): void {
-  if (process.connected) process.send!(msg);
+  if (!process.connected) return;
+  // The channel can close between the check and the write (the core exiting): not an error here.
+  process.send!(msg, undefined, undefined, () => undefined);
 }
 
 function handle(msg: ToPtyHost): void {
@@ -62,4 +64,7 @@ process.on('message', (msg) => handle(msg as ToPtyHost));
 // The core went away (crash or quit): Python processes must not outlive it.
 process.on('disconnect', () => void shutdown());
 process.on('SIGTERM', () => void shutdown());
+// Ctrl+C in the terminal that runs `lathe` reaches the whole process group: the core decides what
+// happens to sessions, so the pty host must not die of it.
+process.on('SIGINT', () => undefined);
 send({ t: 'host-ready', pid: process.pid });

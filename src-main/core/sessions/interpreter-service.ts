@@ -50,11 +50,16 @@ export class InterpreterService {
   async defaultPython(): Promise<string | null> {
     const chosen = await this.selected();
     if (chosen) return chosen;
-    const working = (await this.list()).filter((i) => i.problem === null);
-    const rank = (i: Interpreter) => {
-      if (i.source === 'conda' && process.env.CONDA_PREFIX && i.path.startsWith(process.env.CONDA_PREFIX)) return -1;
-      return DEFAULT_ORDER.indexOf(i.source);
-    };
-    return [...working].sort((a, b) => rank(a) - rank(b))[0]?.path ?? null;
+    return pickDefaultInterpreter(await this.list());
   }
+}
+
+/** The best working interpreter of a discovered list (see DEFAULT_ORDER); null when none works. */
+export function pickDefaultInterpreter(list: readonly Interpreter[], env: NodeJS.ProcessEnv = process.env): string | null {
+  const working = list.filter((i) => i.problem === null);
+  const rank = (i: Interpreter) => {
+    if (i.source === 'conda' && env.CONDA_PREFIX && i.path.startsWith(env.CONDA_PREFIX)) return -1;
+    return DEFAULT_ORDER.indexOf(i.source);
+  };
+  return [...working].sort((a, b) => rank(a) - rank(b))[0]?.path ?? null;
 }
