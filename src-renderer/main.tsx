@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBridge } from './bridge';
 import { dirtyPaths } from './editor/documents';
+import { registerNotebookCommands } from './notebook/notebook-commands';
 import { registerSessionCommands } from './sessions/session-commands';
 import { postMessage } from './state/store';
 import { boot } from './workbench/project';
@@ -11,6 +12,7 @@ import './ui/styles.css';
 
 registerWorkbenchCommands();
 registerSessionCommands();
+registerNotebookCommands();
 installKeyboardDispatcher();
 
 // Closing the window or tab with unsaved edits asks first (Electron turns this into a dialog).

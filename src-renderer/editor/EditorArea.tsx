@@ -6,6 +6,7 @@ import { loadMonaco } from './monaco';
 import { formatChord } from '../commands/keys';
 import { commands } from '../commands/instance';
 import { dialogOpen } from '../ui/dialogs';
+import { isNotebookTab, loadedNotebookEditor, useAsText } from '../notebook/notebook-tabs';
 
 let activeEditor: editor.IStandaloneCodeEditor | null = null;
 
@@ -39,13 +40,20 @@ export async function openAt(path: string, line: number, column = 1): Promise<bo
 export function EditorArea() {
   const tabs = useApp((s) => s.tabs);
   const active = useApp((s) => s.active);
+  const loadingActive = useApp((s) => s.tabs.find((t) => t.path === s.active)?.loading ?? true);
+  useAsText((s) => s.paths);
+  const notebook = isNotebookTab(active);
+  // The notebook editor (with its markdown, KaTeX and DOMPurify) loads with the first notebook opened.
+  const NotebookEditor = loadedNotebookEditor();
   return (
     <section className="editor-area" aria-label="Editor">
       {tabs.length > 0 ? (
         <>
           <TabStrip />
           <Notice path={active} />
-          <MonacoHost />
+          {notebook && active !== null && !loadingActive && NotebookEditor && <NotebookEditor path={active} />}
+          {/* Kept (hidden) behind a notebook, so text tabs come back at once. */}
+          <MonacoHost hidden={notebook} />
         </>
       ) : (
         <EditorEmpty />
@@ -118,15 +126,21 @@ function Notice({ path }: { path: string | null }) {
   );
 }
 
-function MonacoHost() {
+function MonacoHost({ hidden }: { hidden: boolean }) {
   const container = useRef<HTMLDivElement>(null);
   const [instance, setInstance] = useState<editor.IStandaloneCodeEditor | null>(null);
   const active = useApp((s) => s.active);
   const loadingActive = useApp((s) => s.tabs.find((t) => t.path === s.active)?.loading ?? true);
   const settings = useApp((s) => s.settings.settings);
   const theme = useApp(effectiveTheme);
+  // Made when a text tab is first shown: a notebook paints its cells before Monaco's weight arrives.
+  const [wanted, setWanted] = useState(!hidden);
+  useEffect(() => {
+    if (!hidden) setWanted(true);
+  }, [hidden]);
 
   useEffect(() => {
+    if (!wanted) return;
     let disposed = false;
     let created: editor.IStandaloneCodeEditor | null = null;
     void loadMonaco().then((monaco) => {
@@ -163,7 +177,7 @@ function MonacoHost() {
       created?.dispose();
       setApp({ cursor: null });
     };
-  }, []);
+  }, [wanted]);
 
   useEffect(() => {
     if (!instance) return;
@@ -182,7 +196,10 @@ function MonacoHost() {
   useEffect(() => {
     if (!instance || !active || loadingActive) return;
     const doc = getDoc(active);
-    if (!doc) return;
+    if (!doc) {
+      setApp({ cursor: null }); // a notebook: its cells have no one cursor for the status bar
+      return;
+    }
     const previous = instance.getModel();
     if (previous !== doc.model) {
       const previousPath = getApp().tabs.find((t) => getDoc(t.path)?.model === previous)?.path;
@@ -207,7 +224,7 @@ function MonacoHost() {
     if (!dialogOpen() && !inExplorer) instance.focus();
   }, [instance, active, loadingActive]);
 
-  return <div className="monaco-host" ref={container} data-testid="monaco-host" />;
+  return <div className="monaco-host" ref={container} data-testid="monaco-host" hidden={hidden} />;
 }
 
 function EditorEmpty() {

@@ -10,6 +10,7 @@ import type { Eol, FileContent, UserFile } from '../../src-main/common/contract'
 import { call } from '../bridge/client';
 import { getApp, postMessage, setApp, updateTab, type Tab } from '../state/store';
 import { ask } from '../ui/dialogs';
+import { isNotebookPath, isNotebookTab, loadedNotebookDocs, notebookDocs, setAsText } from '../notebook/notebook-tabs';
 import { loadMonaco } from './monaco';
 
 export const USER_PREFIX = 'user:';
@@ -74,6 +75,7 @@ function notify(): void {
 }
 
 export function isDirty(path: string): boolean {
+  if (isNotebookTab(path)) return loadedNotebookDocs()?.isDirty(path) ?? false;
   const doc = docs.get(path);
   return doc !== undefined && (doc.deleted || editedSinceSave(doc));
 }
@@ -83,7 +85,7 @@ function editedSinceSave(doc: Doc): boolean {
 }
 
 export function dirtyPaths(): string[] {
-  return [...docs.keys()].filter(isDirty);
+  return [...docs.keys(), ...(loadedNotebookDocs()?.paths() ?? [])].filter(isDirty);
 }
 
 async function load(path: string): Promise<{ ok: true; value: Loaded } | { ok: false; message: string; code: string }> {
@@ -109,6 +111,8 @@ export async function openDocument(path: string, options: { activate?: boolean }
   }
   const tab: Tab = { path, title: titleOf(path), dirty: false, readOnly: false, loading: true };
   setApp((s) => ({ tabs: [...s.tabs, tab], active: activate ? path : s.active }));
+  // Notebooks open in the notebook editor (its module loads on the first one).
+  if (isNotebookTab(path)) return openNotebook(path);
   const [monaco, loaded] = await Promise.all([loadMonaco(), load(path)]);
   if (!getApp().tabs.some((t) => t.path === path)) return false; // closed while loading
   if (!loaded.ok) {
@@ -146,8 +150,28 @@ export async function openDocument(path: string, options: { activate?: boolean }
   return true;
 }
 
+async function openNotebook(path: string): Promise<boolean> {
+  // The file is read while the notebook's code loads.
+  const reading = call('notebooks.open', { path });
+  const opened = await (await notebookDocs()).open(path, reading);
+  if (!getApp().tabs.some((t) => t.path === path)) {
+    // Closed while loading (perhaps before the notebook module had loaded to hear of it).
+    if (opened.ok) await loadedNotebookDocs()?.close(path, { discard: false });
+    return false;
+  }
+  if (!opened.ok) {
+    postMessage('error', `Cannot open ${path}: ${opened.message}`);
+    setApp((s) => ({ tabs: s.tabs.filter((t) => t.path !== path), active: s.active === path ? (s.tabs.find((t) => t.path !== path)?.path ?? null) : s.active }));
+    return false;
+  }
+  updateTab(path, { loading: false });
+  notify();
+  return true;
+}
+
 /** Save a document atomically, keeping its encoding, BOM and line endings. */
 export async function saveDocument(path: string): Promise<boolean> {
+  if (isNotebookTab(path)) return (await loadedNotebookDocs()?.save(path)) ?? false;
   const doc = docs.get(path);
   if (!doc) return false;
   if (doc.readOnly) {
@@ -208,6 +232,7 @@ function markSaved(doc: Doc, altId: number): void {
  * `force` loads theirs without asking.
  */
 export async function reloadDocument(path: string, force = false): Promise<void> {
+  if (isNotebookTab(path)) return loadedNotebookDocs()?.reload(path, force);
   const doc = docs.get(path);
   if (!doc && getApp().tabs.some((t) => t.path === path && t.loading)) changedWhileLoading.add(path);
   if (!doc || doc.saving || isHeld(path)) return;
@@ -245,6 +270,7 @@ export async function reloadDocument(path: string, force = false): Promise<void>
 
 /** Close a tab; a dirty one asks first. Resolves false when the user cancelled. */
 export async function closeDocument(path: string, options: { ask?: boolean } = {}): Promise<boolean> {
+  let discarded = false;
   if ((options.ask ?? true) && isDirty(path)) {
     const choice = await ask(`Save changes to ${titleOf(path)}?`, 'Your changes will be lost if you don\'t save them.', [
       { id: 'save', label: 'Save', primary: true },
@@ -252,7 +278,10 @@ export async function closeDocument(path: string, options: { ask?: boolean } = {
     ]);
     if (choice === null) return false;
     if (choice === 'save' && !(await saveDocument(path))) return false;
+    discarded = choice === 'discard';
   }
+  if (isNotebookTab(path)) await loadedNotebookDocs()?.close(path, { discard: discarded });
+  setAsText(path, false);
   const doc = docs.get(path);
   docs.delete(path);
   doc?.model.dispose();
@@ -270,6 +299,7 @@ export async function closeDocument(path: string, options: { ask?: boolean } = {
 export function disposeAllDocuments(): void {
   for (const doc of docs.values()) doc.model.dispose();
   docs.clear();
+  loadedNotebookDocs()?.closeAll();
   setApp({ tabs: [], active: null });
   notify();
 }
@@ -280,6 +310,12 @@ export async function renameDocuments(from: string, to: string): Promise<void> {
   for (const tab of affected) {
     const next = to + tab.path.slice(from.length);
     const wasActive = getApp().active === tab.path;
+    if (isNotebookTab(tab.path) && isNotebookPath(next)) {
+      // The notebook's state (unsaved edits, runs, session) moves with it.
+      await loadedNotebookDocs()?.rename(tab.path, next);
+      setApp((s) => ({ tabs: s.tabs.map((t) => (t.path === tab.path ? { ...t, path: next, title: titleOf(next) } : t)), active: s.active === tab.path ? next : s.active }));
+      continue;
+    }
     const doc = docs.get(tab.path);
     const edited = doc !== undefined && editedSinceSave(doc);
     const text = doc?.model.getValue();

@@ -12,6 +12,7 @@ import { setExpanded } from '../workbench/project';
 import { deleteSelected, newEntry, renameSelected } from './explorer-actions';
 import { parentOf, visibleRows, type TreeRow } from './tree-model';
 import { FileIcon } from '../ui/icons';
+import { focusNotebook, isNotebookTab } from '../notebook/notebook-tabs';
 
 const ROW_HEIGHT = 22;
 
@@ -37,7 +38,8 @@ export function FileTree() {
     else
       void openDocument(row.entry.path, { activate: true }).then(() => {
         // Enter moves on to the editor; a click stays in the explorer.
-        if (focusEditor) currentEditor()?.focus();
+        if (focusEditor && isNotebookTab(row.entry.path)) focusNotebook(row.entry.path);
+        else if (focusEditor) currentEditor()?.focus();
       });
   };
 

@@ -30,8 +30,10 @@ export function installSessionEvents(bridge: AppBridge): void {
     set({ host });
     if (host.state !== previous?.state && host.state !== 'running' && host.message) postMessage(host.state === 'failed' ? 'error' : 'warning', host.message);
   });
-  bridge.on('sessions.inputRequest', ({ sessionId }) => {
+  bridge.on('sessions.inputRequest', ({ sessionId, runId }) => {
     if (sessionId !== get().activeId) return;
+    // A notebook cell's input() is answered in the box under the cell.
+    if (get().runs.get(sessionId)?.some((r) => r.runId === runId && r.origin === 'notebook')) return;
     showPanelTab('terminal');
     requestTerminalFocus();
   });

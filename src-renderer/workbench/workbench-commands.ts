@@ -11,6 +11,7 @@ import { collapseAll, deleteSelected, newEntry, refreshExplorer, renameSelected 
 import { hideQuickPick, quickPickOpen, showQuickPick } from '../quickpick/QuickPick';
 import { effectiveTheme, getApp, postMessage, setApp } from '../state/store';
 import { dialogOpen, promptText } from '../ui/dialogs';
+import { focusNotebook, isNotebookTab } from '../notebook/notebook-tabs';
 import { closeFolder, openFolder } from './project';
 
 const hasProject = () => getApp().project !== null;
@@ -69,7 +70,14 @@ export function registerWorkbenchCommands(): void {
     },
     { id: 'editor.nextTab', title: 'Next Editor', category: 'View', keys: ['ctrl+pagedown', 'alt+pagedown'], when: hasTab, run: () => cycleTab(1) },
     { id: 'editor.previousTab', title: 'Previous Editor', category: 'View', keys: ['ctrl+pageup', 'alt+pageup'], when: hasTab, run: () => cycleTab(-1) },
-    { id: 'editor.focus', title: 'Focus Editor', category: 'View', keys: ['ctrl+1'], when: hasTab, run: () => currentEditor()?.focus() },
+    {
+      id: 'editor.focus',
+      title: 'Focus Editor',
+      category: 'View',
+      keys: ['ctrl+1'],
+      when: hasTab,
+      run: () => (isNotebookTab(getApp().active) ? focusNotebook(getApp().active!) : currentEditor()?.focus()),
+    },
     {
       id: 'view.toggleSidebar',
       title: 'Toggle Side Bar',
