@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { createBridge } from './bridge';
 import { dirtyPaths } from './editor/documents';
 import { registerNotebookCommands } from './notebook/notebook-commands';
+import { registerNotebookModules } from './notebook/notebook-tabs';
 import { registerSessionCommands } from './sessions/session-commands';
 import { postMessage } from './state/store';
 import { boot } from './workbench/project';
@@ -13,6 +14,11 @@ import './ui/styles.css';
 registerWorkbenchCommands();
 registerSessionCommands();
 registerNotebookCommands();
+// The notebook editor and its documents load with the first notebook opened (their own chunks).
+registerNotebookModules(async () => {
+  const [docs, editor] = await Promise.all([import('./notebook/notebook-docs'), import('./notebook/NotebookEditor')]);
+  return { docs: docs.notebookDocs, editor: editor.default };
+});
 installKeyboardDispatcher();
 
 // Closing the window or tab with unsaved edits asks first (Electron turns this into a dialog).

@@ -19,6 +19,7 @@ import { upsertSession } from '../sessions/model';
 import { startSession, useSessions } from '../sessions/sessions';
 import { getApp, postMessage, updateTab } from '../state/store';
 import { ask } from '../ui/dialogs';
+import type { NotebookDocs } from './notebook-tabs';
 import {
   applyRunInfo,
   applyRunOutputs,
@@ -345,8 +346,7 @@ async function rename(from: string, to: string): Promise<void> {
   if (session) await call('notebooks.bind', { path: to, sessionId: session });
 }
 
-export const notebookDocs = { open, save, isDirty, paths, close, closeAll, reload, rename };
-export type NotebookDocs = typeof notebookDocs;
+export const notebookDocs: NotebookDocs = { open, save, isDirty, paths, close, closeAll, reload, rename };
 
 // --- recovery --------------------------------------------------------------------------------------------
 

@@ -3,9 +3,29 @@
  * chunk and stays tiny: the notebook documents (and, further, the notebook editor with Monaco cells,
  * markdown, KaTeX and DOMPurify) load on the first `.ipynb` opened.
  */
+import type { ComponentType } from 'react';
 import { create } from 'zustand';
-import type { NotebookDocs } from './notebook-docs';
-import type NotebookEditor from './NotebookEditor';
+import type { NotebookFile } from '../../src-main/common/contract';
+import type { Result } from '../../src-main/common/result';
+
+/**
+ * What the editor's documents need of the notebook documents (notebook-docs.ts implements it). Declared
+ * here, on the light side, so that nothing in the entry chunk imports the notebook modules, not even
+ * their types: they import the editor's documents, never the other way round.
+ */
+export interface NotebookDocs {
+  open(path: string, reading?: Promise<Result<NotebookFile>>): Promise<{ ok: true } | { ok: false; message: string }>;
+  save(path: string): Promise<boolean>;
+  isDirty(path: string): boolean;
+  paths(): string[];
+  close(path: string, options: { discard: boolean }): Promise<void>;
+  closeAll(): void;
+  reload(path: string, force?: boolean): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+}
+
+/** The notebook editor component (NotebookEditor.tsx). */
+type NotebookEditor = ComponentType<{ path: string }>;
 
 export function isNotebookPath(path: string): boolean {
   return !path.startsWith('user:') && path.toLowerCase().endsWith('.ipynb');
@@ -30,16 +50,26 @@ export function isNotebookTab(path: string | null): boolean {
 
 let loaded: NotebookDocs | null = null;
 let loading: Promise<NotebookDocs> | null = null;
-let editor: typeof NotebookEditor | null = null;
+let editor: NotebookEditor | null = null;
+
+/** Loads the notebook modules: registered by the entry (main.tsx), so that the editor's documents, which
+ * ask this file about notebooks, never import the notebook modules that import them back. */
+export type NotebookModulesLoader = () => Promise<{ docs: NotebookDocs; editor: NotebookEditor }>;
+let loader: NotebookModulesLoader | null = null;
+
+export function registerNotebookModules(load: NotebookModulesLoader): void {
+  loader = load;
+}
 
 /**
  * The notebook documents, loading their module on first use. The editor's chunk (and its CSS) comes in
  * parallel: it is needed as soon as the notebook is read.
  */
 export function notebookDocs(): Promise<NotebookDocs> {
-  loading ??= Promise.all([import('./notebook-docs'), import('./NotebookEditor')]).then(([m, e]) => {
-    editor = e.default;
-    return (loaded = m.notebookDocs);
+  if (!loader) throw new Error('registerNotebookModules() was not called at start-up');
+  loading ??= loader().then((m) => {
+    editor = m.editor;
+    return (loaded = m.docs);
   });
   return loading;
 }
@@ -49,7 +79,7 @@ export function notebookDocs(): Promise<NotebookDocs> {
  * React.lazy: a lazy component suspends on its first render even when its module is there, and React
  * then holds the content back for its fallback throttle (300 ms).
  */
-export function loadedNotebookEditor(): typeof NotebookEditor | null {
+export function loadedNotebookEditor(): NotebookEditor | null {
   return editor;
 }
 
