@@ -3,7 +3,7 @@
  * `lathe serve` driven in Chromium (project "web"), or the built Electron app (project "electron").
  */
 import { _electron, test as base, expect, type Browser, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -147,3 +147,24 @@ export { expect };
 
 /** The platform's primary modifier in key chords (Lathe binds Ctrl on Linux/Windows). */
 export const mod = 'Control';
+
+/** Skip the current test when `ok` is false, printing why (a skipped test always says why). */
+export function skipUnless(ok: boolean, reason: string): void {
+  if (ok) return;
+  console.log(`skipped "${test.info().title}": ${reason}`);
+  test.skip(true, reason);
+}
+
+/** Debian's Python with the ML stack (scripts/setup-system.sh), which the session and notebook specs run. */
+export const PYTHON = '/usr/bin/python3';
+
+/** Whether PYTHON exists and can import `modules` (comma-separated). */
+export function canImport(modules: string): boolean {
+  if (!existsSync(PYTHON)) return false;
+  try {
+    execFileSync(PYTHON, ['-c', `import ${modules}`], { stdio: 'ignore', timeout: 60_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}

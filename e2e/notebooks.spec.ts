@@ -6,20 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
-import { expect, mod, test } from './fixtures';
+import { canImport, expect, mod, PYTHON, skipUnless, test } from './fixtures';
 
-const PYTHON = '/usr/bin/python3';
-
-function canImport(modules: string): boolean {
-  try {
-    execFileSync(PYTHON, ['-c', `import ${modules}`], { stdio: 'ignore', timeout: 60_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const hasPython = existsSync(PYTHON) && canImport('sys');
+const hasPython = canImport('sys');
 const hasPlotting = hasPython && canImport('matplotlib, nbformat');
 
 // Sessions start Python (and IPython); give each test room.
@@ -86,7 +75,7 @@ async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
 }
 
 test('runs cells with Shift+Enter, renders markdown, and saves a notebook Jupyter reads', async ({ lathe }) => {
-  test.skip(!hasPlotting, `${PYTHON} with matplotlib and nbformat is not installed (scripts/setup-system.sh installs them)`);
+  skipUnless(hasPlotting, `${PYTHON} with matplotlib and nbformat is not installed (scripts/setup-system.sh installs them)`);
   const { page } = lathe;
   lathe.write(
     'analysis.ipynb',
@@ -282,7 +271,7 @@ test('a long output is cut, shown in full on demand, saved to a file, and folded
 });
 
 test('input() in a cell is answered in the box under it', async ({ lathe }) => {
-  test.skip(!hasPython, `${PYTHON} is not installed`);
+  skipUnless(hasPython, `${PYTHON} is not installed`);
   const { page } = lathe;
   lathe.write('ask.ipynb', notebook([{ type: 'code', source: 'name = input("Your name? ")\nprint("hello", name)' }]));
   await useSystemPython(page);
@@ -301,7 +290,7 @@ test('input() in a cell is answered in the box under it', async ({ lathe }) => {
 });
 
 test('a cell still running when the page reloads keeps streaming into it', async ({ lathe }) => {
-  test.skip(!hasPython, `${PYTHON} is not installed`);
+  skipUnless(hasPython, `${PYTHON} is not installed`);
   const { page } = lathe;
   lathe.write(
     'slow.ipynb',

@@ -2,30 +2,13 @@
  * Python sessions end to end: a real Python (Debian's /usr/bin/python3, which has numpy and torch) in a
  * real pty behind `lathe serve`, driven from the editor and the terminal in Chromium.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
-import { expect, mod, test } from './fixtures';
+import { canImport, expect, mod, PYTHON, skipUnless, test } from './fixtures';
 
-const PYTHON = '/usr/bin/python3';
+const hasPython = canImport('sys');
 
-function canImport(modules: string): boolean {
-  try {
-    execFileSync(PYTHON, ['-c', `import ${modules}`], { stdio: 'ignore', timeout: 60_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const hasPython = existsSync(PYTHON) && canImport('sys');
-
-test.beforeEach(() => {
-  if (hasPython) return;
-  const reason = `${PYTHON} is not installed (scripts/setup-system.sh installs it)`;
-  console.log(`skipped "${test.info().title}": ${reason}`);
-  test.skip(true, reason);
-});
+test.beforeEach(() => skipUnless(hasPython, `${PYTHON} is not installed (scripts/setup-system.sh installs it)`));
 
 // Sessions start Python (and IPython); give each test room.
 test.setTimeout(120_000);
@@ -191,7 +174,7 @@ test('a session that dies shows its exit status, and Restart brings it back', as
 });
 
 test('the variables view shows a numpy array\'s NaN count and a tensor\'s shape and dtype', async ({ lathe }) => {
-  test.skip(!canImport('numpy, torch'), `${PYTHON} lacks numpy or torch (scripts/setup-system.sh installs them)`);
+  skipUnless(canImport('numpy, torch'), `${PYTHON} lacks numpy or torch (scripts/setup-system.sh installs them)`);
   const { page } = lathe;
   lathe.write(
     'arrays.py',

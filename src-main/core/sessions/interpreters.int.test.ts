@@ -4,6 +4,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { discoverInterpreters, probeInterpreter } from './interpreters';
+import { missing } from '../../../test/skip';
 
 // Real processes, no mocks. What this machine has (pyenv versions, /usr/bin/python3's packages) is
 // checked conditionally; a missing piece skips its assertions with a printed reason.
@@ -20,6 +21,10 @@ function pythonVersion(python: string): string | null {
 
 const python3OnPath = windows ? null : pythonVersion('python3');
 const systemPython = !windows && existsSync('/usr/bin/python3') ? pythonVersion('/usr/bin/python3') : null;
+// Each prints why once, when it skips.
+const noPathPython = missing(python3OnPath === null && 'no working python3 on PATH: the tests that need one are skipped');
+const noSystemPython = missing(systemPython === null && '/usr/bin/python3 is not installed (scripts/setup-system.sh installs it): its tests are skipped');
+const posixOnly = missing(windows && 'these tests use POSIX shell scripts: skipped on Windows');
 
 /** ~/.pyenv/versions/2.7* (its bin/python), if this machine has one. */
 function pyenv27(): string | null {
@@ -50,7 +55,7 @@ async function script(name: string, body: string, mode = 0o755): Promise<string>
 }
 
 describe('discoverInterpreters', () => {
-  it.skipIf(python3OnPath === null)("finds the project's .venv first, labelled `.venv`, with its version", async () => {
+  it.skipIf(noPathPython)("finds the project's .venv first, labelled `.venv`, with its version", async () => {
     const project = join(base, 'project');
     await fs.mkdir(project);
     execFileSync('python3', ['-m', 'venv', '--without-pip', join(project, '.venv')]);
@@ -73,7 +78,7 @@ describe('discoverInterpreters', () => {
     expect(list.length).toBeGreaterThan(1);
   });
 
-  it.skipIf(systemPython === null)('finds /usr/bin/python3 with its modules', async () => {
+  it.skipIf(noSystemPython)('finds /usr/bin/python3 with its modules', async () => {
     const home = join(base, 'home');
     await fs.mkdir(home);
     const list = await discoverInterpreters({ projectRoot: null, home, env: { PATH: join(base, 'empty-bin') } });
@@ -88,7 +93,7 @@ describe('discoverInterpreters', () => {
     expect(system?.modules).toEqual({ numpy: true, torch: true, IPython: true, onnx: true });
   });
 
-  it.skipIf(systemPython === null)('finds python3 on PATH, and lists an interpreter found twice once', async () => {
+  it.skipIf(noSystemPython)('finds python3 on PATH, and lists an interpreter found twice once', async () => {
     const home = join(base, 'home');
     const bin = join(base, 'bin');
     await fs.mkdir(home);
@@ -104,13 +109,13 @@ describe('discoverInterpreters', () => {
     expect(list.filter((i) => i.version === systemPython && i.problem === null)).toHaveLength(1);
   });
 
-  it.skipIf(python3OnPath === null)("finds python3 on this machine's PATH (maybe merged with the pyenv or system entry it is)", async () => {
+  it.skipIf(noPathPython)("finds python3 on this machine's PATH (maybe merged with the pyenv or system entry it is)", async () => {
     const list = await discoverInterpreters({ projectRoot: null });
     expect(list.some((i) => i.version === python3OnPath && i.problem === null)).toBe(true);
     expect(new Set(list.map((i) => i.path)).size).toBe(list.length);
   });
 
-  it.skipIf(windows)('keeps a broken project venv first, and broken others last, without waiting for slow ones', async () => {
+  it.skipIf(posixOnly)('keeps a broken project venv first, and broken others last, without waiting for slow ones', async () => {
     const project = join(base, 'project');
     await fs.mkdir(join(project, '.venv', 'bin'), { recursive: true });
     await fs.symlink(join(base, 'gone', 'python3'), join(project, '.venv', 'bin', 'python'));
@@ -135,7 +140,7 @@ describe('discoverInterpreters', () => {
 });
 
 describe('probeInterpreter', () => {
-  it.skipIf(systemPython === null)('reads the version and modules of a working interpreter', async () => {
+  it.skipIf(noSystemPython)('reads the version and modules of a working interpreter', async () => {
     const i = await probeInterpreter('/usr/bin/python3');
     expect(i).toMatchObject({ path: '/usr/bin/python3', source: 'custom', label: '/usr/bin/python3', version: systemPython, problem: null });
   });
@@ -143,7 +148,7 @@ describe('probeInterpreter', () => {
   it('says a pyenv Python 2.7 is too old', async (ctx) => {
     const py27 = pyenv27();
     if (py27 === null) {
-      console.log('skipping: no ~/.pyenv/versions/2.7*');
+      console.warn('[skip] "says a pyenv Python 2.7 is too old": this machine has no ~/.pyenv/versions/2.7*');
       ctx.skip();
       return;
     }
@@ -160,7 +165,7 @@ describe('probeInterpreter', () => {
     expect(i.modules).toEqual({ numpy: false, torch: false, IPython: false, onnx: false });
   });
 
-  it.skipIf(windows)('explains a text file, a folder and a program that is not Python', async () => {
+  it.skipIf(posixOnly)('explains a text file, a folder and a program that is not Python', async () => {
     const text = await script('notes.txt', 'just some text\n', 0o644);
     expect((await probeInterpreter(text)).problem).toBe(`This file is not executable: ${text}`);
     expect((await probeInterpreter(base)).problem).toBe(`This is a folder, not a program: ${base}`);
@@ -172,7 +177,7 @@ describe('probeInterpreter', () => {
     expect((await probeInterpreter(failing)).problem).toBe('This is not a Python interpreter, or it is broken (exit code 3: boom)');
   });
 
-  it.skipIf(windows)('gives up on an interpreter that does not answer, quickly, and kills its children too', async () => {
+  it.skipIf(posixOnly)('gives up on an interpreter that does not answer, quickly, and kills its children too', async () => {
     const pidFile = join(base, 'sleep.pid');
     const sleeper = await script('sleepy-python', `#!/bin/sh\nsleep 10 &\necho $! > '${pidFile}'\nwait\n`);
     const t0 = Date.now();
@@ -185,7 +190,7 @@ describe('probeInterpreter', () => {
     await expect.poll(() => isRunning(sleepPid), { timeout: 2000 }).toBe(false);
   });
 
-  it.skipIf(python3OnPath === null)('looks a bare command name up on PATH', async () => {
+  it.skipIf(noPathPython)('looks a bare command name up on PATH', async () => {
     const i = await probeInterpreter('python3');
     expect(i.path).not.toBe('python3');
     expect(i).toMatchObject({ version: python3OnPath, problem: null });

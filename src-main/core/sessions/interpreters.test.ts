@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Interpreter } from '../../common/contract';
 import { findResourcesFrom, resourcesDir } from '../resources';
 import { listCandidates, mergeProbed, parseProbeOutput, versionProblem, type Probed } from './interpreters';
+import { missing } from '../../../test/skip';
 
 // The parts that run nothing: candidate listing over a fake home (stub files only), merging, parsing.
 
@@ -28,7 +29,7 @@ async function stub(path: string, mode = 0o755): Promise<string> {
   return path;
 }
 
-describe.skipIf(process.platform === 'win32')('listCandidates', () => {
+describe.skipIf(missing(process.platform === 'win32' && 'listCandidates tests use POSIX stub scripts and folder layouts'))('listCandidates', () => {
   it('lists venvs, conda, pyenv, PATH and the system python, in that order', async () => {
     const project = join(base, 'project');
     await stub(join(project, 'venv', 'bin', 'python'));
