@@ -235,6 +235,9 @@ function CodeInput({ doc, cell, editing, generation, metrics, language, onComman
         lineHeight: metrics.lineHeight,
         tabSize: metrics.tabSize,
         wordWrap: language === 'markdown' ? 'on' : 'off',
+        // Prose gets no pop-up completions (as in Jupyter and VS Code's markdown cells):
+        // Enter must start a new line, never accept a word the widget happened to offer.
+        ...(language === 'markdown' ? { quickSuggestions: false, wordBasedSuggestions: 'off' as const, suggestOnTriggerCharacters: false } : {}),
         fixedOverflowWidgets: true,
         stickyScroll: { enabled: false },
         occurrencesHighlight: 'off',
