@@ -33,6 +33,7 @@ export default defineConfig({
           cli: resolve(__dirname, 'src-main/cli/lathe.ts'),
           // Supervised children: each is its own entry, forked by the core.
           'pty-host': resolve(__dirname, 'src-main/pty-host/main.ts'),
+          'onnx-runner': resolve(__dirname, 'src-main/onnx-runner/main.ts'),
         },
       },
     },

@@ -53,5 +53,7 @@ export default tseslint.config(
   { files: ['src-main/electron/**/*.ts'], rules: { 'no-restricted-imports': restrict(nativeOnly()) } },
   { files: ['src-main/pty-host/**/*.ts'], rules: { 'no-restricted-imports': restrict([...nativeOnly('node-pty'), noElectron]) } },
   { files: ['src-main/onnx-runner/**/*.ts'], rules: { 'no-restricted-imports': restrict([...nativeOnly('onnxruntime-node'), noElectron]) } },
+  // The benchmarks' peer: a bare onnxruntime-node loop in its own process, what Lathe's runner is measured against.
+  { files: ['bench/peers/ort-loop.mjs'], rules: { 'no-restricted-imports': restrict([...nativeOnly('onnxruntime-node'), noElectron]) } },
   { files: ['bin/**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -14,7 +14,7 @@ PACKAGES=(
   # native addons (node-pty)
   python3 make g++ git
   # /usr/bin/python3 with the ML stack
-  python3-numpy python3-onnx python3-torch python3-torchvision python3-matplotlib python3-pandas
+  python3-numpy python3-onnx python3-torch python3-torchvision python3-matplotlib python3-pandas python3-pil
   python3-ipython python3-ipykernel python3-jupyter-client python3-nbformat python3-nbclient jupyter-nbconvert
   python3-optuna
 )

@@ -4,6 +4,9 @@ import { createBridge } from './bridge';
 import { dirtyPaths } from './editor/documents';
 import { registerNotebookCommands } from './notebook/notebook-commands';
 import { registerNotebookModules } from './notebook/notebook-tabs';
+import { registerModelCommands } from './models/model-commands';
+import { registerModelModules } from './models/model-tabs';
+import { installModelEvents } from './models/runner-state';
 import { registerSessionCommands } from './sessions/session-commands';
 import { postMessage } from './state/store';
 import { boot } from './workbench/project';
@@ -14,10 +17,16 @@ import './ui/styles.css';
 registerWorkbenchCommands();
 registerSessionCommands();
 registerNotebookCommands();
+registerModelCommands();
 // The notebook editor and its documents load with the first notebook opened (their own chunks).
 registerNotebookModules(async () => {
   const [docs, editor] = await Promise.all([import('./notebook/notebook-docs'), import('./notebook/NotebookEditor')]);
   return { docs: docs.notebookDocs, editor: editor.default };
+});
+// The model view (summary, run, benchmark, graph) loads with the first .onnx opened (its own chunk).
+registerModelModules(async () => {
+  const m = await import('./models/ModelView');
+  return { docs: m.modelDocs, view: m.default };
 });
 installKeyboardDispatcher();
 
@@ -37,4 +46,6 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 
-void boot(createBridge()).then(() => document.body.setAttribute('data-ready', 'true'));
+const appBridge = createBridge();
+installModelEvents(appBridge);
+void boot(appBridge).then(() => document.body.setAttribute('data-ready', 'true'));

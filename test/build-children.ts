@@ -1,5 +1,5 @@
 /**
- * vitest global setup: integration tests fork the real child processes (the pty host), so build them
+ * vitest global setup: integration tests fork the real child processes (the pty host, the onnx runner), so build them
  * from source first, into out/test-children/, with the same bundler as the app (about half a second).
  */
 import { resolve } from 'node:path';
@@ -18,9 +18,12 @@ export default async function setup(): Promise<void> {
       minify: false,
       sourcemap: 'inline',
       rollupOptions: {
-        input: { 'pty-host': resolve(__dirname, '..', 'src-main/pty-host/main.ts') },
+        input: {
+          'pty-host': resolve(__dirname, '..', 'src-main/pty-host/main.ts'),
+          'onnx-runner': resolve(__dirname, '..', 'src-main/onnx-runner/main.ts'),
+        },
         output: { format: 'cjs', entryFileNames: '[name].js' },
-        external: ['node-pty'],
+        external: ['node-pty', 'onnxruntime-node', 'protobufjs', 'pngjs', 'jpeg-js'],
       },
     },
   });

@@ -3,7 +3,8 @@
  *   lathe [folder]                      open the folder in the Lathe app (Electron)
  *   lathe serve [folder] [--port N]     serve Lathe to a browser on 127.0.0.1 with a token
  *   lathe nb run <in.ipynb> [-o out]    execute a notebook headless (nb-run.ts)
- * Later subcommands (bench, run, profile) register here.
+ *   lathe run|bench <model.onnx>        run or benchmark an ONNX model (model-cli.ts)
+ * Later subcommands (profile) register here.
  */
 import { resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,6 +12,7 @@ import { version } from '../../package.json';
 import { createWorkbench } from '../core/workbench';
 import { defaultUserDir } from '../core/settings/user-dir';
 import { startServer } from '../server/server';
+import { modelCommand } from './model-cli';
 import { nbCommand } from './nb-run';
 import { launchApp } from './open-app';
 
@@ -27,6 +29,12 @@ Usage:
                                      and write the notebook with its outputs
                                      (default: <name>.out.ipynb). "lathe nb --help"
                                      for details.
+  lathe run <model.onnx> [--ep cpu,cuda] [--input NAME=SOURCE] [--json]
+                                     Run the model once; print its outputs and
+                                     which EP ran the nodes. "lathe run --help"
+  lathe bench <model.onnx> [--ep cpu] [--warmup 10] [--runs 100] [--json]
+                                     Benchmark it (p50…p999, throughput) and write
+                                     a record to .lathe/benchmarks/. "lathe bench --help"
   lathe --help                       Show this help.
   lathe --version                    Show the version.
 
@@ -63,6 +71,7 @@ async function serve(args: string[]): Promise<number> {
     userDir: defaultUserDir(),
     // Children are built next to this entry (out/main/).
     ptyHostEntry: join(__dirname, 'pty-host.js'),
+    onnxRunnerEntry: join(__dirname, 'onnx-runner.js'),
     ...(folder !== undefined ? { folder } : {}),
   });
   if (workbench.openedAtStart && !workbench.openedAtStart.ok) {
@@ -110,6 +119,7 @@ export async function main(argv: string[]): Promise<number> {
   if (first === 'serve') return serve(rest);
   // The pty host is built next to this entry (out/main/).
   if (first === 'nb') return nbCommand(rest, join(__dirname, 'pty-host.js'));
+  if (first === 'run' || first === 'bench') return modelCommand(first, rest, join(__dirname, 'onnx-runner.js'));
   if (first !== undefined && first.startsWith('-')) {
     process.stderr.write(`lathe: unknown option ${first}\n\n${HELP}`);
     return 2;

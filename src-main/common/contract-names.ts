@@ -50,6 +50,16 @@ export const methodNameList = [
   'notebooks.bind',
   'notebooks.execute',
   'notebooks.runs',
+  'models.inspect',
+  'models.initializer',
+  'models.eps',
+  'models.installGpu',
+  'models.run',
+  'models.benchmark',
+  'models.cancel',
+  'models.saveOutput',
+  'models.release',
+  'models.benchmarks',
   'settings.get',
   'settings.update',
   'settings.readFile',
@@ -71,6 +81,9 @@ export const eventNameList = [
   'sessions.inputRequest',
   'sessions.variables',
   'sessions.host',
+  'models.progress',
+  'models.install',
+  'models.runner',
 ] as const satisfies readonly EventName[];
 
 /** Fails to compile, naming the missing names, when a list lacks one of the contract's names. */

@@ -12,6 +12,11 @@ import type { Result } from './result';
 import { settingsPatchSchema, type Keybinding, type Settings } from './settings-schema';
 import type { MimeBundle, RunStatus, VariablesSnapshot } from './protocols/repl';
 import type { Notebook } from './notebook/nbformat';
+import { EP_NAMES, type EpInfo, type SessionConfig } from './onnx/ep';
+import type { ModelInfo } from './onnx/model-types';
+import type { BenchmarkFile } from './onnx/benchmark-record';
+import type { RunResult } from './protocols/onnx';
+import type { InputSpec, TensorSummary } from './tensor/tensor-types';
 
 export type { MimeBundle, RunStatus, VariableInfo, VariableStats, VariablesSnapshot } from './protocols/repl';
 
@@ -343,6 +348,30 @@ export interface Api {
   /** The notebook's runs that are queued, running, or recently done, with their outputs so far. */
   'notebooks.runs': Call<{ path: string }, readonly NotebookRun[]>;
 
+  /** Parse a .onnx file (summary and graph). Weights in side files are not read. */
+  'models.inspect': Call<{ path: string }, ModelInfo>;
+  /** One initialiser's values, summarised (stats and the first values). */
+  'models.initializer': Call<{ path: string; name: string }, TensorSummary>;
+  /** Every EP the binding knows, with its state on this machine; `refresh` probes again. */
+  'models.eps': Call<{ refresh?: boolean }, readonly EpInfo[]>;
+  /** Run onnxruntime-node's own installer for the CUDA/TensorRT binaries; `models.install` events report it. */
+  'models.installGpu': Call<NoArgs, void>;
+  /** Build the inputs, run once, summarise the outputs (and say which EP ran each node). */
+  'models.run': Call<{ path: string; config: SessionConfig; inputs: readonly InputSpec[] }, RunResult>;
+  /** Warm up, time N runs, write the record to .lathe/benchmarks/; `models.progress` events report it. */
+  'models.benchmark': Call<
+    { path: string; config: SessionConfig; inputs: readonly InputSpec[]; warmup: number; runs: number; budgetMs: number | null },
+    BenchmarkFile
+  >;
+  /** Stop the running benchmark of a model (its record says cancelled). */
+  'models.cancel': Call<{ path: string }, void>;
+  /** Save one output of a recent run as .npy or JSON (project-relative path, atomic). */
+  'models.saveOutput': Call<{ runId: string; output: string; format: 'npy' | 'json'; path: string }, void>;
+  /** The model's tab closed: dispose its sessions. */
+  'models.release': Call<{ path: string }, void>;
+  /** The benchmark records in .lathe/benchmarks/, newest first. */
+  'models.benchmarks': Call<NoArgs, readonly BenchmarkFile[]>;
+
   'settings.get': Call<NoArgs, SettingsSnapshot>;
   'settings.update': Call<{ patch: Partial<Settings> }, SettingsSnapshot>;
   'settings.readFile': Call<{ file: UserFile }, UserFileContent>;
@@ -358,6 +387,55 @@ const relPath = z.string().max(4096);
 const eol = z.enum(['\n', '\r\n']);
 const userFile = z.enum(['settings', 'keybindings']);
 const sessionId = z.object({ id: z.string().max(64) });
+const epName = z.enum(EP_NAMES);
+const sessionConfig = z.object({
+  eps: z.array(epName).min(1).max(EP_NAMES.length),
+  mode: z.enum(['fail-fast', 'fallback']),
+  graphOptimization: z.enum(['disabled', 'basic', 'extended', 'all']),
+  intraOpThreads: z.number().int().min(0).max(1024),
+  interOpThreads: z.number().int().min(0).max(1024),
+  executionMode: z.enum(['sequential', 'parallel']),
+});
+const triple = z.tuple([z.number(), z.number(), z.number()]);
+const inputSource = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('random'),
+    distribution: z.enum(['normal', 'uniform']),
+    seed: z.number().int(),
+    mean: z.number().optional(),
+    std: z.number().min(0).optional(),
+    low: z.number().optional(),
+    high: z.number().optional(),
+  }),
+  z.object({ kind: z.literal('zeros') }),
+  z.object({ kind: z.literal('ones') }),
+  z.object({ kind: z.literal('json'), text: z.string().max(50_000_000) }),
+  z.object({ kind: z.literal('npy'), path: relPath.min(1) }),
+  z.object({
+    kind: z.literal('image'),
+    path: relPath.min(1),
+    preprocess: z.object({
+      width: z.number().int().min(1).max(16384),
+      height: z.number().int().min(1).max(16384),
+      fit: z.enum(['stretch', 'center-crop']),
+      layout: z.enum(['NCHW', 'NHWC']),
+      order: z.enum(['RGB', 'BGR']),
+      scale: z.number(),
+      mean: triple,
+      std: triple,
+    }),
+  }),
+]);
+const inputSpecs = z
+  .array(
+    z.object({
+      name: z.string().max(4096),
+      dims: z.array(z.number().int().min(0).max(2 ** 31)).max(32),
+      dtype: z.string().max(32),
+      source: inputSource,
+    }),
+  )
+  .max(1024) as unknown as z.ZodType<readonly InputSpec[]>;
 const notebookJson = z.custom<Notebook>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'a notebook object');
 
 const workspaceState = z.object({
@@ -442,6 +520,24 @@ export const methods = {
   'notebooks.execute': z.object({ path: relPath.min(1), sessionId: z.string().max(64), cellId: z.string().min(1).max(128), code: z.string().max(50_000_000) }),
   'notebooks.runs': z.object({ path: relPath.min(1) }),
 
+  'models.inspect': z.object({ path: relPath.min(1) }),
+  'models.initializer': z.object({ path: relPath.min(1), name: z.string().max(4096) }),
+  'models.eps': z.object({ refresh: z.boolean().optional() }),
+  'models.installGpu': noArgs,
+  'models.run': z.object({ path: relPath.min(1), config: sessionConfig, inputs: inputSpecs }),
+  'models.benchmark': z.object({
+    path: relPath.min(1),
+    config: sessionConfig,
+    inputs: inputSpecs,
+    warmup: z.number().int().min(0).max(100_000),
+    runs: z.number().int().min(1).max(1_000_000),
+    budgetMs: z.number().int().min(1).max(3_600_000).nullable(),
+  }),
+  'models.cancel': z.object({ path: relPath.min(1) }),
+  'models.saveOutput': z.object({ runId: z.string().max(64), output: z.string().max(4096), format: z.enum(['npy', 'json']), path: relPath.min(1) }),
+  'models.release': z.object({ path: relPath.min(1) }),
+  'models.benchmarks': noArgs,
+
   'settings.get': noArgs,
   'settings.update': z.object({ patch: settingsPatchSchema }),
   'settings.readFile': z.object({ file: userFile }),
@@ -484,6 +580,19 @@ export interface Events {
   'sessions.variables': { readonly sessionId: string; readonly view: VariablesView };
   /** The pty host process: running, restarting after a crash (bounded), or failed for good. */
   'sessions.host': { readonly state: 'running' | 'restarting' | 'failed'; readonly restarts: number; readonly message: string | null };
+
+  /** A benchmark's progress (or a run's session creation), per model. */
+  'models.progress': {
+    readonly path: string;
+    readonly phase: 'create' | 'first-run' | 'warmup' | 'runs';
+    readonly done: number;
+    readonly total: number;
+    readonly lastMs: number | null;
+  };
+  /** The GPU support installer: its output lines, then done or failed (with the error). */
+  'models.install': { readonly state: 'running' | 'done' | 'failed'; readonly text: string };
+  /** The onnx runner process: running, restarting after a crash (bounded), or failed for good. */
+  'models.runner': { readonly state: 'running' | 'restarting' | 'failed'; readonly restarts: number; readonly message: string | null };
 }
 
 export type EventName = keyof Events;
@@ -504,6 +613,9 @@ export const events = {
   'sessions.inputRequest': true,
   'sessions.variables': true,
   'sessions.host': true,
+  'models.progress': true,
+  'models.install': true,
+  'models.runner': true,
 } as const satisfies { [E in EventName]: true };
 
 export const eventNames = Object.keys(events) as EventName[];

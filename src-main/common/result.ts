@@ -23,6 +23,12 @@ export const ERROR_CODES = [
   'SESSION_NOT_FOUND',
   'SESSION_DEAD',
   'NOTEBOOK_INVALID',
+  'MODEL_INVALID',
+  'MODEL_RUN_FAILED',
+  'INPUT_INVALID',
+  'EP_UNAVAILABLE',
+  'RUNNER_DIED',
+  'CANCELLED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

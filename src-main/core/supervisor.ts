@@ -17,6 +17,8 @@ export interface SupervisorOptions<Out> {
   readonly maxRestarts?: number;
   /** A child that ran this long before dying resets the count (its crash is not "in a row"). */
   readonly stableAfterMs?: number;
+  /** 'advanced' (structured clone) lets typed arrays cross as they are; 'json' by default. */
+  readonly serialization?: 'json' | 'advanced';
   readonly onMessage: (msg: Out) => void;
   /** The child died (before any restart): whatever it held is gone. */
   readonly onExit?: (detail: { code: number | null; signal: NodeJS.Signals | null }) => void;
@@ -63,7 +65,7 @@ export class Supervisor<In, Out> implements Disposable {
     const child = fork(this.options.entry, [], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      serialization: 'json',
+      serialization: this.options.serialization ?? 'json',
     });
     this.child = child;
     this.startedAt = Date.now();

@@ -7,6 +7,7 @@ import { DisposableStore } from '../common/disposable';
 import { err, ok, type Result } from '../common/result';
 import { join } from 'node:path';
 import { EventHub } from './event-hub';
+import { ModelService } from './models/model-service';
 import { NotebookService } from './notebooks/notebook-service';
 import { resourcesDir } from './resources';
 import { InterpreterService } from './sessions/interpreter-service';
@@ -24,6 +25,8 @@ export interface WorkbenchOptions {
   readonly folder?: string;
   /** The built pty host (out/main/pty-host.js), which the host's entry knows the place of. */
   readonly ptyHostEntry: string;
+  /** The built onnx runner (out/main/onnx-runner.js). */
+  readonly onnxRunnerEntry: string;
 }
 
 export interface Workbench {
@@ -34,6 +37,7 @@ export interface Workbench {
   readonly sessions: SessionService;
   readonly interpreters: InterpreterService;
   readonly notebooks: NotebookService;
+  readonly models: ModelService;
   /** The outcome of opening `options.folder`, for the host to report; null when none was given. */
   readonly openedAtStart: Result<ProjectInfo> | null;
   dispose(): Promise<void>;
@@ -70,6 +74,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
       return (known ?? (await interpreters.probe(path))).version;
     },
   });
+  const models = store.add(new ModelService({ hub, runnerEntry: options.onnxRunnerEntry, projectRoot }));
   let lastExcludes = settings.settings['files.exclude'];
   store.add(
     hub.subscribe((event, payload) => {
@@ -158,6 +163,17 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     'notebooks.execute': async ({ path, sessionId, cellId, code }) => notebooks.execute(path, sessionId, cellId, code),
     'notebooks.runs': async ({ path }) => notebooks.runs(path),
 
+    'models.inspect': async ({ path }) => models.inspect(path),
+    'models.initializer': async ({ path, name }) => models.initializer(path, name),
+    'models.eps': async ({ refresh }) => models.eps(refresh),
+    'models.installGpu': async () => models.installGpu(),
+    'models.run': async ({ path, config, inputs }) => models.run(path, config, inputs),
+    'models.benchmark': async ({ path, config, inputs, warmup, runs, budgetMs }) => models.benchmark(path, config, inputs, { warmup, runs, budgetMs }),
+    'models.cancel': async ({ path }) => models.cancel(path),
+    'models.saveOutput': async ({ runId, output, format, path }) => models.saveOutput(runId, output, format, path),
+    'models.release': async ({ path }) => models.release(path),
+    'models.benchmarks': async () => models.benchmarks(),
+
     'settings.get': async () => ok(settings.snapshot()),
     'settings.update': async ({ patch }) => settings.update(patch),
     'settings.readFile': async ({ file }) => settings.readFile(file),
@@ -174,6 +190,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     sessions,
     interpreters,
     notebooks,
+    models,
     openedAtStart,
     dispose: () => store.dispose(),
   };

@@ -95,6 +95,7 @@ function run(): void {
         pickFolder,
         // Children are built next to this entry (out/main/).
         ptyHostEntry: join(__dirname, 'pty-host.js'),
+        onnxRunnerEntry: join(__dirname, 'onnx-runner.js'),
         ...(folder !== undefined ? { folder } : {}),
       });
       workbench = wb;

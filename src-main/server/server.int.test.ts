@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import type { ArgsOf, EventName, MethodName, ServerFrame, ValueOf } from '../common/contract';
 import type { Result } from '../common/result';
 import { createWorkbench, type Workbench } from '../core/workbench';
-import { PTY_HOST } from '../../test/children';
+import { ONNX_RUNNER, PTY_HOST } from '../../test/children';
 import { startServer, type RunningServer } from './server';
 import { missing } from '../../test/skip';
 
@@ -105,7 +105,7 @@ beforeAll(async () => {
   await symlink(join(outside, 'secret.txt'), join(project, 'escape.txt'));
   const staticDir = await mkdtemp(join(tmpdir(), 'lathe-int-static-'));
   await writeFile(join(staticDir, 'index.html'), '<!doctype html><title>Lathe</title>');
-  workbench = await createWorkbench({ host: 'server', version: '0.0.0-test', userDir, ptyHostEntry: PTY_HOST });
+  workbench = await createWorkbench({ host: 'server', version: '0.0.0-test', userDir, ptyHostEntry: PTY_HOST, onnxRunnerEntry: ONNX_RUNNER });
   server = await startServer({ workbench, staticDir, port: 0 });
 });
 

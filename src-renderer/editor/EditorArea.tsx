@@ -7,6 +7,7 @@ import { formatChord } from '../commands/keys';
 import { commands } from '../commands/instance';
 import { dialogOpen } from '../ui/dialogs';
 import { isNotebookTab, loadedNotebookEditor, useAsText } from '../notebook/notebook-tabs';
+import { isModelTab, loadedModelView, useAsBinary } from '../models/model-tabs';
 
 let activeEditor: editor.IStandaloneCodeEditor | null = null;
 
@@ -45,6 +46,10 @@ export function EditorArea() {
   const notebook = isNotebookTab(active);
   // The notebook editor (with its markdown, KaTeX and DOMPurify) loads with the first notebook opened.
   const NotebookEditor = loadedNotebookEditor();
+  useAsBinary((s) => s.paths);
+  const model = isModelTab(active);
+  // The model view (summary, run, benchmark, graph) loads with the first .onnx opened.
+  const ModelView = loadedModelView();
   return (
     <section className="editor-area" aria-label="Editor">
       {tabs.length > 0 ? (
@@ -52,8 +57,9 @@ export function EditorArea() {
           <TabStrip />
           <Notice path={active} />
           {notebook && active !== null && !loadingActive && NotebookEditor && <NotebookEditor path={active} />}
-          {/* Kept (hidden) behind a notebook, so text tabs come back at once. */}
-          <MonacoHost hidden={notebook} />
+          {model && active !== null && !loadingActive && ModelView && <ModelView key={active} path={active} />}
+          {/* Kept (hidden) behind a notebook or a model, so text tabs come back at once. */}
+          <MonacoHost hidden={notebook || model} />
         </>
       ) : (
         <EditorEmpty />

@@ -11,6 +11,7 @@ import { call } from '../bridge/client';
 import { getApp, postMessage, setApp, updateTab, type Tab } from '../state/store';
 import { ask } from '../ui/dialogs';
 import { isNotebookPath, isNotebookTab, loadedNotebookDocs, notebookDocs, setAsText } from '../notebook/notebook-tabs';
+import { isModelPath, isModelTab, loadedModelDocs, modelDocs, releaseModel, setAsBinary } from '../models/model-tabs';
 import { loadMonaco } from './monaco';
 
 export const USER_PREFIX = 'user:';
@@ -113,6 +114,8 @@ export async function openDocument(path: string, options: { activate?: boolean }
   setApp((s) => ({ tabs: [...s.tabs, tab], active: activate ? path : s.active }));
   // Notebooks open in the notebook editor (its module loads on the first one).
   if (isNotebookTab(path)) return openNotebook(path);
+  // ONNX models open in the model view (its module loads on the first one); the view shows parse errors.
+  if (isModelTab(path)) return openModel(path);
   const [monaco, loaded] = await Promise.all([loadMonaco(), load(path)]);
   if (!getApp().tabs.some((t) => t.path === path)) return false; // closed while loading
   if (!loaded.ok) {
@@ -164,6 +167,20 @@ async function openNotebook(path: string): Promise<boolean> {
     setApp((s) => ({ tabs: s.tabs.filter((t) => t.path !== path), active: s.active === path ? (s.tabs.find((t) => t.path !== path)?.path ?? null) : s.active }));
     return false;
   }
+  updateTab(path, { loading: false });
+  notify();
+  return true;
+}
+
+async function openModel(path: string): Promise<boolean> {
+  // The core parses the model while the model view's code loads.
+  const inspecting = call('models.inspect', { path });
+  const docs = await modelDocs();
+  if (!getApp().tabs.some((t) => t.path === path)) {
+    releaseModel(path); // closed while loading
+    return false;
+  }
+  docs.open(path, inspecting);
   updateTab(path, { loading: false });
   notify();
   return true;
@@ -233,6 +250,7 @@ function markSaved(doc: Doc, altId: number): void {
  */
 export async function reloadDocument(path: string, force = false): Promise<void> {
   if (isNotebookTab(path)) return loadedNotebookDocs()?.reload(path, force);
+  if (isModelTab(path)) return loadedModelDocs()?.reload(path);
   const doc = docs.get(path);
   if (!doc && getApp().tabs.some((t) => t.path === path && t.loading)) changedWhileLoading.add(path);
   if (!doc || doc.saving || isHeld(path)) return;
@@ -281,7 +299,10 @@ export async function closeDocument(path: string, options: { ask?: boolean } = {
     discarded = choice === 'discard';
   }
   if (isNotebookTab(path)) await loadedNotebookDocs()?.close(path, { discard: discarded });
+  if (isModelTab(path)) loadedModelDocs()?.close(path);
+  if (isModelPath(path)) releaseModel(path);
   setAsText(path, false);
+  setAsBinary(path, false);
   const doc = docs.get(path);
   docs.delete(path);
   doc?.model.dispose();
@@ -300,6 +321,7 @@ export function disposeAllDocuments(): void {
   for (const doc of docs.values()) doc.model.dispose();
   docs.clear();
   loadedNotebookDocs()?.closeAll();
+  loadedModelDocs()?.closeAll();
   setApp({ tabs: [], active: null });
   notify();
 }
@@ -320,7 +342,7 @@ export async function renameDocuments(from: string, to: string): Promise<void> {
     const edited = doc !== undefined && editedSinceSave(doc);
     const text = doc?.model.getValue();
     // A tab still loading has no document yet: dropping the tab is enough (its load is discarded).
-    if (doc) await closeDocument(tab.path, { ask: false });
+    if (doc || isModelTab(tab.path)) await closeDocument(tab.path, { ask: false });
     else setApp((s) => ({ tabs: s.tabs.filter((t) => t.path !== tab.path) }));
     await openDocument(next, { activate: wasActive || getApp().active === null });
     const moved = docs.get(next);

@@ -12,6 +12,7 @@ import { hideQuickPick, quickPickOpen, showQuickPick } from '../quickpick/QuickP
 import { effectiveTheme, getApp, postMessage, setApp } from '../state/store';
 import { dialogOpen, promptText } from '../ui/dialogs';
 import { focusNotebook, isNotebookTab } from '../notebook/notebook-tabs';
+import { showSideView } from '../models/side-view';
 import { closeFolder, openFolder } from './project';
 
 const hasProject = () => getApp().project !== null;
@@ -93,7 +94,7 @@ export function registerWorkbenchCommands(): void {
       keys: ['ctrl+shift+e'],
       when: hasProject,
       run: () => {
-        setApp((s) => ({ layout: { ...s.layout, sidebarVisible: true } }));
+        showSideView('explorer');
         requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="file-tree"]')?.focus());
       },
     },
