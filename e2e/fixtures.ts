@@ -168,3 +168,12 @@ export function canImport(modules: string): boolean {
     return false;
   }
 }
+
+/** A screenshot for people to look at (not compared), when LATHE_SHOTS names a folder for them. */
+export async function shot(page: Page, name: string): Promise<void> {
+  const dir = process.env.LATHE_SHOTS;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: `${dir}/${name}.png` });
+}

@@ -4,9 +4,9 @@
  * a hostile notebook that must run nothing and cover nothing; recovery of unsaved edits; input().
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
-import { canImport, expect, mod, PYTHON, skipUnless, test } from './fixtures';
+import { canImport, expect, mod, PYTHON, shot, skipUnless, test } from './fixtures';
 
 const hasPython = canImport('sys');
 const hasPlotting = hasPython && canImport('matplotlib, nbformat');
@@ -58,15 +58,6 @@ async function openNotebook(page: Page, path: string): Promise<void> {
   // As for a text file, a click in the explorer leaves the keyboard there; a click on a cell's prompt takes it.
   await cell(page, 0).locator('.nb-prompt').click();
   await expect(cellList(page)).toBeFocused();
-}
-
-/** A screenshot for people to look at (not compared), when LATHE_SHOTS names a folder for them. */
-async function shot(page: Page, name: string): Promise<void> {
-  const dir = process.env.LATHE_SHOTS;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  await page.waitForTimeout(200);
-  await page.screenshot({ path: `${dir}/${name}.png` });
 }
 
 async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {

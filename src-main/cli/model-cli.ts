@@ -5,8 +5,8 @@
  *
  * Exit codes: 0 done; 1 the model could not be read, built or run; 2 bad arguments.
  */
-import { existsSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SESSION_CONFIG, EP_NAMES, type EpName, type SessionConfig } from '../common/onnx/ep';
 import { concreteDims } from '../common/onnx/default-inputs';
@@ -14,6 +14,7 @@ import type { ModelInfo } from '../common/onnx/model-types';
 import type { RunResult, SessionFacts } from '../common/protocols/onnx';
 import type { BenchmarkFile } from '../common/onnx/benchmark-record';
 import { IMAGE_PRESETS, type ImagePreset, type InputSource, type InputSpec } from '../common/tensor/tensor-types';
+import { parseNpy } from '../common/tensor/npy';
 import { EventHub } from '../core/event-hub';
 import { ModelService } from '../core/models/model-service';
 
@@ -220,9 +221,11 @@ export async function modelCommand(command: 'run' | 'bench', args: string[], run
     if (!info.ok) return fail(io, command, info.message);
     const inputs: InputSpec[] = [];
     for (const input of info.value.summary.inputs) {
-      const dims = concreteDims(input.shape, parsed.dims);
+      let dims = concreteDims(input.shape, parsed.dims);
       const source = sourceOf(parsed.sources[input.name], parsed.seed, toProject, dims);
       if (typeof source === 'string') return fail(io, command, `input "${input.name}": ${source}`, 2);
+      // A .npy file brings its own shape (the model's open dims take it; fixed ones are checked in the runner).
+      if (source.kind === 'npy') dims = npyShape(join(root, ...source.path.split('/'))) ?? dims;
       inputs.push({ name: input.name, dims, dtype: input.dtype, source });
     }
     const unknown = Object.keys(parsed.sources).find((n) => !info.value.summary.inputs.some((i) => i.name === n));
@@ -241,6 +244,15 @@ export async function modelCommand(command: 'run' | 'bench', args: string[], run
   } finally {
     progress.dispose();
     await models.dispose();
+  }
+}
+
+function npyShape(file: string): number[] | null {
+  try {
+    const parsed = parseNpy(new Uint8Array(readFileSync(file)));
+    return parsed.ok ? [...parsed.value.shape] : null;
+  } catch {
+    return null;
   }
 }
 

@@ -87,9 +87,9 @@ async function probeOne(name: EpName, backends: Map<string, boolean>): Promise<E
     const linuxX64 = process.platform === 'linux' && process.arch === 'x64';
     return info(
       'needs-install',
-      `The ${EP_LABELS[name]} EP’s libraries are not downloaded: onnxruntime-node fetches them at install time, and Lathe’s install skipped that (${lib} is missing).`,
+      `Its libraries are not downloaded (${lib} is missing): npm install skips onnxruntime-node’s GPU download.`,
       linuxX64
-        ? 'Run “Install GPU support”: it runs onnxruntime-node’s own installer, which downloads the CUDA 12 and TensorRT libraries (it needs the internet).'
+        ? '“Install GPU support” downloads the CUDA 12 and TensorRT libraries with onnxruntime-node’s own installer (it needs the internet).'
         : 'Run: node node_modules/onnxruntime-node/script/install --onnxruntime-node-install',
       linuxX64,
     );
@@ -110,6 +110,6 @@ async function trySession(ep: EpName): Promise<string | null> {
     await session.release();
     return null;
   } catch (e) {
-    return explainOrtError(String((e as Error).message ?? e)).message;
+    return explainOrtError(String((e as Error).message ?? e)).summary;
   }
 }

@@ -66,7 +66,7 @@ function RunResultView({ result, stale }: { result: RunResult; stale: boolean })
               </span>
             ))}
           </dd>
-          <dt>Nodes per EP</dt>
+          <dt title="Counted in the graph onnxruntime ran, after its fusions (e.g. Conv+Relu as one node), so fewer than the file's nodes.">Nodes per EP</dt>
           <dd data-testid="nodes-per-ep">
             {byEp.length === 0 ? (
               <span className="muted">not reported</span>
@@ -77,6 +77,7 @@ function RunResultView({ result, stale }: { result: RunResult; stale: boolean })
                 </span>
               ))
             )}
+            {byEp.length > 0 && <span className="muted"> after onnxruntime&apos;s fusions</span>}
           </dd>
           <dt>Session creation</dt>
           <dd>{s.createMs === null ? 'cached' : formatMs(s.createMs)}</dd>

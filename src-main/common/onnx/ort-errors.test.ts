@@ -25,7 +25,8 @@ describe('explainOrtError', () => {
   });
 
   it('keeps an unknown message, cleaned, under the fallback code', () => {
-    expect(explainOrtError('something new', 'MODEL_INVALID')).toEqual({ code: 'MODEL_INVALID', message: 'onnxruntime: something new' });
+    expect(explainOrtError('something new', 'MODEL_INVALID')).toEqual({ code: 'MODEL_INVALID', summary: 'something new', message: 'onnxruntime: something new' });
+    expect(explainOrtError(CUDA).summary).toBe('The CUDA EP could not load its libraries (not installed, or CUDA/cuDNN missing).');
   });
 
   it('strips source locations, error prefixes and colours', () => {

@@ -8,7 +8,10 @@ import type { ErrorCode } from '../result';
 
 export interface OrtExplanation {
   readonly code: ErrorCode;
+  /** The explanation followed by ORT's own words. */
   readonly message: string;
+  /** The explanation alone (ORT's cleaned words when no rule matched). */
+  readonly summary: string;
 }
 
 interface Rule {
@@ -104,7 +107,10 @@ export function explainOrtError(raw: string, fallback: ErrorCode = 'MODEL_RUN_FA
   const clean = cleanOrtMessage(raw);
   for (const rule of RULES) {
     const m = raw.match(rule.test);
-    if (m) return { code: rule.code, message: `${rule.explain(m)} (onnxruntime: ${clean.slice(0, 400)})` };
+    if (m) {
+      const summary = rule.explain(m);
+      return { code: rule.code, summary, message: `${summary} (onnxruntime: ${clean.slice(0, 400)})` };
+    }
   }
-  return { code: fallback, message: `onnxruntime: ${clean.slice(0, 600)}` };
+  return { code: fallback, summary: clean.slice(0, 300), message: `onnxruntime: ${clean.slice(0, 600)}` };
 }
