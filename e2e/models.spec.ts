@@ -72,7 +72,8 @@ test('resnet18: summary, graph, a run with random input and its top-5, a 20-run 
   const record = JSON.parse(lathe.read(file)) as { figures: { runs: number; latenciesMs: number[] } };
   expect(record.figures.runs).toBe(20);
   expect(record.figures.latenciesMs).toHaveLength(20);
-  await page.locator('html').evaluate((el) => el.setAttribute('data-theme', 'dark'));
+  if ((await page.locator('html').getAttribute('data-theme')) !== 'dark') await page.getByRole('button', { name: 'Toggle theme' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await shot(page, 'model-bench-dark');
 });
 

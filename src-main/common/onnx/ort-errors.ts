@@ -52,14 +52,20 @@ const RULES: readonly Rule[] = [
     explain: (m) => `onnxruntime has no kernel for ${m[1]} (opset ${m[2]}) used by node "${m[3]}" with these input types on the chosen EPs.`,
   },
   {
-    test: /Opset (\d+) is under development|onnx\.ModelProto exceeds maximum|Unsupported model IR version: (\d+)/,
+    test: /Opset (\d+) is under development(?:.*?support for domain (\S+) is till opset (\d+))?/s,
     code: 'MODEL_INVALID',
-    explain: (m) => (m[2] ? `The model's IR version ${m[2]} is newer than this onnxruntime supports.` : `The model uses opset ${m[1]}, which this onnxruntime does not support yet.`),
+    explain: (m) =>
+      `The model uses opset ${m[1]}, which this onnxruntime does not support${m[3] ? ` (it goes up to opset ${m[3]} of ${m[2]!.replace(/\.$/, '')})` : ''}: re-export with a lower opset_version.`,
   },
   {
-    test: /ONNX Runtime only \*guarantees\* support for models stamped with official released onnx opset versions\. Opset (\d+) .*domain '([^']*)'/,
+    test: /Unsupported model IR version: (\d+)(?:, max supported IR version: (\d+))?/,
     code: 'MODEL_INVALID',
-    explain: (m) => `The model uses opset ${m[1]} of domain "${m[2] || 'ai.onnx'}", which this onnxruntime does not support.`,
+    explain: (m) => `The model's IR version ${m[1]} is newer than this onnxruntime supports${m[2] ? ` (up to ${m[2]})` : ''}.`,
+  },
+  {
+    test: /In Node, \("([^"]*)", (\w+), "([^"]*)", -?\d+\).*No Op registered for \w+ with domain_version of (\d+)/s,
+    code: 'MODEL_INVALID',
+    explain: (m) => `Node "${m[1]}" uses op ${m[2]}, which opset ${m[4]} of ${m[3] || 'ai.onnx'} does not have (a typo, or an op from another opset).`,
   },
   {
     test: /Fatal error: (\S+):(\w+)\(-?\d*\) is not a registered function\/op/,

@@ -15,7 +15,9 @@ describe('stats and head', () => {
     const s = summarizeTensor('y', f32([2, 4], [1, 2, NaN, Infinity, -Infinity, 3, NaN, 4]));
     expect(s).toMatchObject({ name: 'y', dtype: 'float32', shape: [2, 4], count: 8 });
     expect(s.stats).toEqual({ min: 1, max: 4, mean: 2.5, std: Math.sqrt(1.25), nan: 2, posInf: 1, negInf: 1 });
-    expect(s.head).toEqual([1, 2, NaN, Infinity, -Infinity, 3, NaN, 4]);
+    // As strings: JSON (the server transport) would make NaN and ±Infinity null.
+    expect(s.head).toEqual([1, 2, 'NaN', 'Infinity', '-Infinity', 3, 'NaN', 4]);
+    expect(JSON.parse(JSON.stringify(s.head))).toEqual(s.head);
   });
 
   it('stays accurate far from zero (shifted sums)', () => {

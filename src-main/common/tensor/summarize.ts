@@ -48,10 +48,17 @@ function asNumbers(t: Tensor): ArrayLike<number> {
   return d as ArrayLike<number>;
 }
 
-function headValues(t: Tensor, values: ArrayLike<number>): (number | boolean)[] {
+/**
+ * The first values. NaN and ±Infinity become the strings 'NaN', 'Infinity', '-Infinity': JSON (the
+ * server transport) would turn them into null, and a NaN is exactly what a person looks for here.
+ */
+function headValues(t: Tensor, values: ArrayLike<number>): (number | boolean | string)[] {
   const n = Math.min(HEAD_VALUES, values.length);
-  const out: (number | boolean)[] = new Array<number | boolean>(n);
-  for (let i = 0; i < n; i++) out[i] = t.dtype === 'bool' ? values[i] !== 0 : (values[i] as number);
+  const out: (number | boolean | string)[] = new Array<number | boolean | string>(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number;
+    out[i] = t.dtype === 'bool' ? v !== 0 : Number.isFinite(v) ? v : String(v);
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@
  * exported by Debian's torch (scripts/make-onnx-fixtures.py, generated on first use) and the real
  * pretrained silero VAD from @ricky0123/vad-web.
  */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -283,6 +284,36 @@ describe.skipIf(skip)('model service (real onnx runner)', () => {
     if (!values.ok) throw new Error(values.message);
     expect(values.value.shape).toEqual(init.shape);
     expect(values.value.count).toBe(init.count);
+  }, 60_000);
+
+  it('an opset or op onnxruntime does not support is refused in plain words', async () => {
+    // Three one-node models made with onnx.helper: opset 99, an op no opset has, a custom-domain op.
+    const make = [
+      'import onnx, sys',
+      'from onnx import helper, TensorProto as T',
+      "x = helper.make_tensor_value_info('x', T.FLOAT, [1, 4]); y = helper.make_tensor_value_info('y', T.FLOAT, [1, 4])",
+      'def save(node, opsets, name):',
+      "    m = helper.make_model(helper.make_graph([node], 'g', [x], [y]), opset_imports=[helper.make_opsetid(d, v) for d, v in opsets]); m.ir_version = 7",
+      "    onnx.save(m, sys.argv[1] + '/' + name)",
+      "save(helper.make_node('Relu', ['x'], ['y']), [('', 99)], 'opset99.onnx')",
+      "save(helper.make_node('NoSuchOp', ['x'], ['y'], name='mystery'), [('', 13)], 'noop.onnx')",
+      "save(helper.make_node('FancyOp', ['x'], ['y'], name='custom', domain='com.acme'), [('', 13), ('com.acme', 1)], 'custom.onnx')",
+    ].join('\n');
+    execFileSync('/usr/bin/python3', ['-c', make, dir]);
+    const expected: Record<string, RegExp> = {
+      'opset99.onnx': /uses opset 99, which this onnxruntime does not support/,
+      'noop.onnx': /Node "mystery" uses op NoSuchOp, which opset 13 of ai\.onnx does not have/,
+      'custom.onnx': /op FancyOp of domain "com\.acme", which onnxruntime does not know/,
+    };
+    for (const [name, message] of Object.entries(expected)) {
+      const info = await inspect(name); // Lathe's own parser reads them: they are valid files
+      const run = await models.run(name, CPU, defaultInputSpecs(info.summary.inputs));
+      expect(run.ok, name).toBe(false);
+      if (!run.ok) {
+        expect(run.code, name).toBe('MODEL_INVALID');
+        expect(run.message, name).toMatch(message);
+      }
+    }
   }, 60_000);
 
   it('keeps paths inside the project', async () => {
