@@ -134,7 +134,7 @@ describe('ModelView', () => {
       inputs: [{ name: 'input', dtype: 'float32', dims: [2, 3, 224, 224], source: { kind: 'random', distribution: 'normal', seed: 0, mean: 0, std: 1 } }],
     });
     expect(screen.getByTestId('ep-dropped').textContent).toContain('CUDA was not used: libcudart.so.12');
-    expect(screen.getByTestId('nodes-per-ep').textContent).toBe('cpu 49 nodes');
+    expect(screen.getByTestId('nodes-per-ep').textContent).toBe("cpu 49 nodes after onnxruntime's fusions");
     const topk = screen.getByTestId('topk');
     expect(topk.querySelector('[data-rank="1"]')?.textContent).toContain('#7');
     expect(topk.querySelector('[data-rank="1"]')?.textContent).toContain('62.0 %');
