@@ -72,6 +72,19 @@ test('resnet18: summary, graph, a run with random input and its top-5, a 20-run 
   const record = JSON.parse(lathe.read(file)) as { figures: { runs: number; latenciesMs: number[] } };
   expect(record.figures.runs).toBe(20);
   expect(record.figures.latenciesMs).toHaveLength(20);
+
+  // A second record, then the history compares the two side by side.
+  await page.getByTestId('model-bench-start').click();
+  const history = page.getByTestId('model-history');
+  await expect(history.locator('tr[data-file]')).toHaveCount(2, { timeout: 120_000 });
+  for (const box of await history.getByRole('checkbox', { name: /^Compare / }).all()) await box.check();
+  const compare = page.getByTestId('model-compare');
+  await expect(compare).toBeVisible();
+  await expect(compare.locator('tr[data-row]').first()).toBeVisible();
+  await expect(compare).toContainText('×');
+  await compare.scrollIntoViewIfNeeded();
+  await shot(page, 'model-history');
+
   if ((await page.locator('html').getAttribute('data-theme')) !== 'dark') await page.getByRole('button', { name: 'Toggle theme' }).click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await shot(page, 'model-bench-dark');

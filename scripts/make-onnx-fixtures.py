@@ -54,6 +54,7 @@ def manifest_is_current(outdir, digest):
 # contract the TypeScript parser follows:
 #   - parameterCount: elements in every initialiser of every graph (subgraphs included); a sparse
 #     initialiser counts its stored values;
+#   - constantCount/constantBytes: the same for the `value` tensors of Constant nodes, in every graph;
 #   - bytes of an initialiser: len(raw_data); or the external `length` entry; or else count × element size
 #     (4-bit types packed two per byte, strings their UTF-8 lengths);
 #   - node ids are index paths: '12', '7/then_branch/3' ('7/body[0]/3' for a GRAPHS attribute);
@@ -158,6 +159,18 @@ def walk_graph(graph, prefix, nodes, initializers):
                 walk_graph(sub, f'{node_id}/{attr.name}[{j}]/', nodes, initializers)
 
 
+def constant_facts(graph):
+    """Facts of the tensors Constant nodes hold (their `value`), in every graph."""
+    out = []
+    for node in graph.node:
+        if node.op_type == 'Constant' and node.domain in ('', 'ai.onnx'):
+            out.extend(initializer_facts(a.t) for a in node.attribute if a.name == 'value' and a.HasField('t'))
+        for attr in node.attribute:
+            for sub in ([attr.g] if attr.HasField('g') else []) + list(attr.graphs):
+                out.extend(constant_facts(sub))
+    return out
+
+
 def expected_report(path):
     """The NAME.expected.json document for the model at `path` (weights in side files are not read)."""
     import onnx
@@ -165,6 +178,7 @@ def expected_report(path):
     graph = model.graph
     nodes, initializers = [], []
     walk_graph(graph, '', nodes, initializers)
+    constants = constant_facts(graph)
     histogram = {}
     for _, op, _ in nodes:
         histogram[op] = histogram.get(op, 0) + 1
@@ -185,6 +199,8 @@ def expected_report(path):
         'inputs': [value_info(v) for v in graph.input if v.name not in init_names],
         'outputs': [value_info(v) for v in graph.output],
         'parameterCount': sum(i['count'] for i in initializers),
+        'constantCount': sum(c['count'] for c in constants),
+        'constantBytes': sum(c['bytes'] for c in constants),
         'initializerBytes': sum(i['bytes'] for i in initializers),
         'externalBytes': sum(i['bytes'] for i in initializers if i['externalFile'] is not None),
         'externalFiles': external_files,

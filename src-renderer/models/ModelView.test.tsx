@@ -32,6 +32,8 @@ const info: ModelInfo = {
     inputs: [{ name: 'input', kind: 'tensor', dtype: 'float32', shape: ['batch', 3, 224, 224], doc: '' }],
     outputs: [{ name: 'logits', kind: 'tensor', dtype: 'float32', shape: ['batch', 1000], doc: '' }],
     parameterCount: 11_689_512,
+    constantCount: 0,
+    constantBytes: 0,
     initializerBytes: 46_758_048,
     externalBytes: 0,
     externalFiles: [],

@@ -41,6 +41,12 @@ export function SummaryView({ info }: { info: ModelInfo }) {
             <dt>Parameters</dt>
             <dd data-fact="parameters" title={s.parameterCount.toLocaleString('en-US')}>
               {formatCount(s.parameterCount)}
+              {s.constantCount > 0 && (
+                <span className="muted" data-fact="constants">
+                  {' '}
+                  (+ {formatCount(s.constantCount)} in Constant nodes, {formatBytes(s.constantBytes)})
+                </span>
+              )}
             </dd>
             <dt>Initialisers</dt>
             <dd data-fact="initializer-bytes">

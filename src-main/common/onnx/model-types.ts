@@ -110,6 +110,13 @@ export interface ModelSummary {
   readonly outputs: readonly ValueInfo[];
   /** Elements in all initialisers (subgraphs included). */
   readonly parameterCount: number;
+  /**
+   * Elements and bytes of the tensors held by Constant nodes. Some exporters keep the weights there
+   * (silero VAD has 0 initialisers and all its weights in Constants): shown apart, as Python's onnx does not
+   * count them as initialisers.
+   */
+  readonly constantCount: number;
+  readonly constantBytes: number;
   readonly initializerBytes: number;
   /** Of which in side files. */
   readonly externalBytes: number;

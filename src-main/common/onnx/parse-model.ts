@@ -101,6 +101,8 @@ class Totals {
   initializerBytes = 0;
   externalBytes = 0;
   readonly externalFiles: string[] = [];
+  constantCount = 0;
+  constantBytes = 0;
   nodeCount = 0;
   readonly ops = new Map<string, number>();
 
@@ -110,6 +112,11 @@ class Totals {
     if (info.externalFile === null) return;
     this.externalBytes += info.bytes;
     if (!this.externalFiles.includes(info.externalFile)) this.externalFiles.push(info.externalFile);
+  }
+
+  addConstant(info: InitializerInfo): void {
+    this.constantCount += info.count;
+    this.constantBytes += info.bytes;
   }
 
   addNode(op: string): void {
@@ -134,6 +141,10 @@ function graphData(g: GraphMsg, prefix: string, totals: Totals): GraphData {
 
 function graphNode(n: NodeMsg, id: string, totals: Totals): GraphNode {
   totals.addNode(qualifiedOp(n.domain, n.op_type));
+  if (n.op_type === 'Constant' && (n.domain === '' || n.domain === 'ai.onnx')) {
+    const value = n.attribute.find((a) => a.name === 'value' && a.t)?.t;
+    if (value) totals.addConstant(initializerInfo(value));
+  }
   const subgraphs: { attribute: string; graph: GraphData }[] = [];
   for (const a of n.attribute) {
     if (a.g) subgraphs.push({ attribute: a.name, graph: graphData(a.g, `${id}/${a.name}/`, totals) });
@@ -246,6 +257,8 @@ function summarise(model: ModelMsg, graph: GraphData, totals: Totals): ModelSumm
     inputs: graph.inputs,
     outputs: graph.outputs,
     parameterCount: totals.parameterCount,
+    constantCount: totals.constantCount,
+    constantBytes: totals.constantBytes,
     initializerBytes: totals.initializerBytes,
     externalBytes: totals.externalBytes,
     externalFiles: totals.externalFiles,
