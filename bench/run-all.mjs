@@ -18,7 +18,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, build, cli, fmtMs, loadLine, machine, now, printFigures, runBenchmark } from './lib.mjs';
 
-const BENCHMARKS = ['startup', 'bundle-size', 'tree-100k', 'repl-roundtrip', 'flood', 'session-start', 'nb-run-all', 'notebook-open', 'onnx-latency', 'graph-view'];
+const BENCHMARKS = ['startup', 'bundle-size', 'tree-100k', 'repl-roundtrip', 'flood', 'session-start', 'nb-run-all', 'notebook-open', 'onnx-latency', 'graph-view', 'profile-parse'];
 /** Those that take --runs from here. */
 const TAKES_RUNS = new Set(['startup', 'tree-100k', 'flood', 'session-start', 'nb-run-all', 'notebook-open', 'onnx-latency']);
 const RESULTS = join(REPO, 'bench', '.results');

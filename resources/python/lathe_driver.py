@@ -779,6 +779,266 @@ def is_driver_object(value):
 
 
 # ---------------------------------------------------------------------------------------------------
+# Profile cell: one run under cProfile (only when asked; nothing here runs otherwise)
+# ---------------------------------------------------------------------------------------------------
+
+PROFILE_MIME = "application/vnd.lathe.profile+json"
+PROFILE_ROWS_MAX = 300     # function table rows (by tottime)
+PROFILE_DEPTH_MAX = 12     # flame tree levels below the cell
+PROFILE_WIDTH_MAX = 24     # children kept per tree node
+PROFILE_NODES_MAX = 2000   # tree nodes in all
+PROFILE_MIN_SHARE = 0.005  # tree nodes under this share of the cell are merged into "other"
+
+
+class CellProfile(object):
+    """A cProfile.Profile for one run, and the code files of the cell it ran (the tree's roots)."""
+
+    def __init__(self):
+        import cProfile
+        self.profiler = cProfile.Profile()
+        self.cell_files = set()
+        self.problem = None
+
+    def enable(self):
+        try:
+            self.profiler.enable()
+        except ValueError as e:  # another profiler (sys.setprofile, cProfile) is active
+            if self.problem is None:
+                self.problem = str(e)
+
+    def disable(self):
+        self.profiler.disable()
+
+
+class _ProfiledAwaitable(object):
+    """Wraps IPython's ``run_code`` coroutine: the profiler is on only while the cell's code runs.
+    (A class rather than ``async def``: this file must parse on old interpreters.)"""
+
+    def __init__(self, coro, profile):
+        self.coro = coro
+        self.profile = profile
+
+    def __await__(self):
+        return self
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self.send(None)
+
+    def send(self, value):
+        self.profile.enable()
+        try:
+            return self.coro.send(value)
+        finally:
+            self.profile.disable()
+
+    def throw(self, *args):
+        self.profile.enable()
+        try:
+            return self.coro.throw(*args)
+        finally:
+            self.profile.disable()
+
+    def close(self):
+        return self.coro.close()
+
+
+def _machinery_dirs():
+    dirs = []
+    for name in ("IPython", "traitlets"):
+        mod = sys.modules.get(name)
+        path = getattr(mod, "__file__", None)
+        if path:
+            dirs.append(os.path.dirname(os.path.abspath(path)) + os.sep)
+    return tuple(dirs)
+
+
+def _label(code):
+    if isinstance(code, str):
+        return ("~", 0, code)
+    return (code.co_filename, code.co_firstlineno, code.co_name)
+
+
+def _profile_stats(prof):
+    """pstats' table, ``(file, line, name) -> [primcalls, ncalls, tottime, cumtime, callers]`` with
+    callers' values ``[ncalls, primcalls, tottime, cumtime]``, built like ``Profile.create_stats`` but
+    summing code objects that share a label (a cell compiled as several ``<module>`` code objects)
+    instead of keeping the last one."""
+    entries = prof.getstats()
+    stats = {}
+    for entry in entries:
+        key = _label(entry.code)
+        nc = entry.callcount
+        row = stats.get(key)
+        if row is None:
+            row = stats[key] = [0, 0, 0.0, 0.0, {}]
+        row[0] += nc - entry.reccallcount
+        row[1] += nc
+        row[2] += entry.inlinetime
+        row[3] += entry.totaltime
+    for entry in entries:
+        if not entry.calls:
+            continue
+        key = _label(entry.code)
+        for sub in entry.calls:
+            row = stats.get(_label(sub.code))
+            if row is None:
+                continue
+            edge = row[4].get(key)
+            if edge is None:
+                edge = row[4][key] = [0, 0, 0.0, 0.0]
+            edge[0] += sub.callcount
+            edge[1] += sub.callcount - sub.reccallcount
+            edge[2] += sub.inlinetime
+            edge[3] += sub.totaltime
+    return stats
+
+
+def profile_report(profile):
+    """The ``application/vnd.lathe.profile+json`` payload of a finished profile:
+    ``{totalS, rows, tree, ...}`` with the driver's and IPython's own frames left out."""
+    stats = _profile_stats(profile.profiler)
+    dirs = _machinery_dirs()
+
+    def machinery(key):
+        f = key[0]
+        return f == DRIVER_FILE or (bool(dirs) and f.startswith(dirs))
+
+    callees = {}
+    for key, value in stats.items():
+        for caller in value[4]:
+            callees.setdefault(caller, []).append(key)
+
+    # Roots: the cell's own code objects.  Then everything they reach, not through the machinery.
+    candidates = [k for k in stats if k[2] == "<module>" and k[0] in profile.cell_files]
+    reach = set()
+    stack = list(candidates)
+    inner = set()
+    while stack:
+        key = stack.pop()
+        if key in reach:
+            continue
+        reach.add(key)
+        for c in callees.get(key, ()):
+            if machinery(c):
+                continue
+            if c in candidates:
+                inner.add(c)
+            if c not in reach:
+                stack.append(c)
+    # A candidate another candidate runs (exec of itself) is not a root; keep at least one.
+    roots = [k for k in candidates if k not in inner] or candidates[:1]
+
+    # Per-function figures, counting only calls made from the cell's side.
+    figures = {}
+    for key in reach:
+        cc, nc, tt, ct, callers = stats[key]
+        if key not in roots and any(c not in reach for c in callers):
+            cc = nc = 0
+            tt = ct = 0.0
+            for caller, edge in callers.items():
+                if caller in reach:
+                    nc += edge[0]
+                    cc += edge[1]
+                    tt += edge[2]
+                    if caller != key:
+                        ct += edge[3]
+        figures[key] = (cc, nc, tt, ct)
+
+    total = 0.0
+    for r in roots:
+        total += stats[r][3]
+
+    def func_file(key):
+        f = key[0]
+        return "" if f == "~" else f
+
+    rows = []
+    for key in sorted(figures, key=lambda k: -figures[k][2]):
+        cc, nc, tt, ct = figures[key]
+        if nc == 0 and key not in roots:
+            continue
+        rows.append({"func": key[2], "file": func_file(key), "line": int(key[1]), "ncalls": int(nc),
+                     "primcalls": int(cc), "tottime": float(tt), "cumtime": float(ct)})
+    rows_total = len(rows)
+    rows = rows[:PROFILE_ROWS_MAX]
+
+    # The call tree (for the flame graph), from the callers data: a function's time under one parent is
+    # that edge's cumtime, scaled by the share of the parent's own time this occurrence stands for.
+    min_s = total * PROFILE_MIN_SHARE
+    budget = [PROFILE_NODES_MAX]
+
+    def node(key, cum, depth, path):
+        fig = figures.get(key)
+        scale = (cum / fig[3]) if fig and fig[3] > 0 else 0.0
+        out = {"func": key[2], "file": func_file(key), "line": int(key[1]), "cumtime": float(cum),
+               "tottime": float(fig[2] * scale) if fig else 0.0, "children": []}
+        if depth >= PROFILE_DEPTH_MAX or budget[0] <= 0:
+            return out
+        kids = []
+        for c in callees.get(key, ()):
+            if c not in figures or c in path:
+                continue
+            edge = stats[c][4].get(key)
+            if edge is None:
+                continue
+            t = edge[3] * scale
+            if t > 0:
+                kids.append((t, c))
+        out["children"] = children(kids, depth, path | {key})
+        return out
+
+    def children(kids, depth, path):
+        kids.sort(key=lambda x: -x[0])
+        shown, other = [], 0.0
+        for t, c in kids:
+            if t < min_s or len(shown) >= PROFILE_WIDTH_MAX or budget[0] <= 0:
+                other += t
+                continue
+            budget[0] -= 1
+            shown.append(node(c, t, depth + 1, path))
+        if other > 0:
+            shown.append({"func": "other", "file": "", "line": 0, "cumtime": float(other), "tottime": float(other),
+                          "children": []})
+        return shown
+
+    # The root is the cell: its code objects' children merged.
+    root_kids = {}
+    root_tt = 0.0
+    for r in roots:
+        root_tt += stats[r][2]
+        for c in callees.get(r, ()):
+            if c not in figures or c in roots:
+                continue
+            edge = stats[c][4].get(r)
+            if edge is not None and edge[3] > 0:
+                root_kids[c] = root_kids.get(c, 0.0) + edge[3]
+    cell_file = roots[0][0] if roots else ""
+    tree = {"func": "<cell>", "file": cell_file, "line": 1, "cumtime": float(total), "tottime": float(root_tt),
+            "children": children([(t, c) for c, t in root_kids.items()], 0, set(roots))}
+    report = {"totalS": float(total), "rows": rows, "rowsTotal": rows_total, "tree": tree,
+              "cellFile": cell_file}
+    if profile.problem:
+        report["problem"] = profile.problem
+    return report
+
+
+def profile_text(report):
+    """The profile as text (the terminal, and viewers of the .ipynb without Lathe): the top rows."""
+    lines = ["Profile: %.3f s in the cell, %d functions (by tottime):" % (report["totalS"], report["rowsTotal"]),
+             "%10s %10s %10s  %s" % ("ncalls", "tottime", "cumtime", "function")]
+    for row in report["rows"][:10]:
+        ncalls = str(row["ncalls"]) if row["ncalls"] == row["primcalls"] else "%d/%d" % (row["ncalls"], row["primcalls"])
+        where = "%s:%d" % (row["file"], row["line"]) if row["file"] else "built-in"
+        lines.append("%10s %10.4f %10.4f  %s (%s)" % (ncalls, row["tottime"], row["cumtime"], row["func"], where))
+    if report.get("problem"):
+        lines.append("Note: %s" % report["problem"])
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------------
 # Plain mode (no IPython)
 # ---------------------------------------------------------------------------------------------------
 
@@ -852,8 +1112,8 @@ class PlainBackend(object):
             return self.loop.run_until_complete(eval(code, self.ns))
         return eval(code, self.ns)
 
-    def execute(self, source):
-        """Run ``source``: returns (status, durationMs)."""
+    def execute(self, source, profile=None):
+        """Run ``source`` (under ``profile``, a CellProfile, when given): returns (status, durationMs)."""
         if not source.strip():
             return "ok", 0.0
         count = self.count
@@ -873,15 +1133,21 @@ class PlainBackend(object):
             return "error", 0.0
         value = None
         error = None
+        if profile is not None:
+            profile.cell_files.add(filename)
         t0 = time.perf_counter()
         drv.interrupts.arm()
         try:
+            if profile is not None:
+                profile.enable()
             self._run(body)
             if tail is not None:
                 value = self._run(tail)
         except BaseException as e:
             error = e
         finally:
+            if profile is not None:
+                profile.disable()
             drv.interrupts.disarm()
         duration = (time.perf_counter() - t0) * 1000.0
         if error is None and value is not None:
@@ -978,6 +1244,8 @@ class IPythonBackend(object):
 
         self.driver = driver
         drv = driver
+        run_code_is_async = bool(getattr(InteractiveShell.run_code, "__code__", None) is not None
+                                 and InteractiveShell.run_code.__code__.co_flags & _CO_COROUTINE)
 
         class LatheDisplayHook(DisplayHook):
             """Last-expression values: a ``result`` marker and ``Out[n]:`` in the terminal."""
@@ -1014,6 +1282,20 @@ class IPythonBackend(object):
                 for entry in stb:
                     lines.extend(str(entry).split("\n"))
                 drv.emit_error(getattr(etype, "__name__", str(etype)), evalue_text, lines)
+
+            def run_code(self, code_obj, result=None, **kwargs):
+                profile = drv.profile
+                if profile is None:
+                    return InteractiveShell.run_code(self, code_obj, result, **kwargs)
+                # Profile cell: the profiler is on while the cell's code runs, not IPython's machinery.
+                profile.cell_files.add(code_obj.co_filename)
+                if not run_code_is_async:
+                    profile.enable()
+                    try:
+                        return InteractiveShell.run_code(self, code_obj, result, **kwargs)
+                    finally:
+                        profile.disable()
+                return _ProfiledAwaitable(InteractiveShell.run_code(self, code_obj, result, **kwargs), profile)
 
             def system(self, cmd):
                 # The command writes straight to the pty: flush what Python buffered first.
@@ -1113,6 +1395,7 @@ class Driver(object):
         self.backend = None
         self.inspector = None
         self.run_id = None        # id of the run in progress
+        self.profile = None       # the run's CellProfile, while a "profile cell" run is in progress
         self.last_run_id = None   # for output emitted between runs (background threads)
         self.terminal_runs = 0
         self.pending = []         # typed lines of an incomplete block
@@ -1233,7 +1516,7 @@ class Driver(object):
 
     # -- runs -------------------------------------------------------------------------------------
 
-    def run(self, run_id, source, origin, want_vars):
+    def run(self, run_id, source, origin, want_vars, profile=False):
         count = self.backend.count
         self.run_id = run_id
         start = {"t": "start", "id": run_id, "count": count, "origin": origin}
@@ -1242,7 +1525,18 @@ class Driver(object):
         status, duration = "error", 0.0
         try:
             self.channel.emit(start)
-            status, duration = self.backend.execute(source)
+            if profile:
+                self.profile = CellProfile()
+                try:
+                    if self.backend.ipython:
+                        status, duration = self.backend.execute(source)
+                    else:
+                        status, duration = self.backend.execute(source, self.profile)
+                finally:
+                    done, self.profile = self.profile, None
+                    self.safely(self.emit_profile, done)
+            else:
+                status, duration = self.backend.execute(source)
         except KeyboardInterrupt:
             status = "interrupted"
             self.safely(self.emit_error, "KeyboardInterrupt", "", [_sgr("31", "KeyboardInterrupt")])
@@ -1258,6 +1552,11 @@ class Driver(object):
         if want_vars:
             self.send_vars()
         self.need_prompt = True
+
+    def emit_profile(self, profile):
+        """The profile of the run, as a display output (the run's outputs, and a summary in the terminal)."""
+        report = profile_report(profile)
+        self.emit_display({PROFILE_MIME: report, "text/plain": profile_text(report)}, {}, None, False)
 
     def send_vars(self):
         try:
@@ -1328,7 +1627,7 @@ class Driver(object):
                 self.echo(source)
             else:
                 self.channel.write("\r\x1b[2K")
-            self.run(str(msg.get("id") or ""), source, "control", bool(msg.get("vars")))
+            self.run(str(msg.get("id") or ""), source, "control", bool(msg.get("vars")), bool(msg.get("profile")))
         else:
             self.channel.write(_sgr("33", "[Lathe driver] unknown control op %r" % (op,)) + "\n")
 

@@ -4,7 +4,7 @@
  *   lathe serve [folder] [--port N]     serve Lathe to a browser on 127.0.0.1 with a token
  *   lathe nb run <in.ipynb> [-o out]    execute a notebook headless (nb-run.ts)
  *   lathe run|bench <model.onnx>        run or benchmark an ONNX model (model-cli.ts)
- * Later subcommands (profile) register here.
+ *   lathe profile <model.onnx>          profile it per op (model-cli.ts)
  */
 import { resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,6 +35,10 @@ Usage:
   lathe bench <model.onnx> [--ep cpu] [--warmup 10] [--runs 100] [--json]
                                      Benchmark it (p50…p999, throughput) and write
                                      a record to .lathe/benchmarks/. "lathe bench --help"
+  lathe profile <model.onnx> [--ep cpu] [--runs 50] [-o trace.json]
+                                     Profile it per op (onnxruntime's profiler); print
+                                     the op types and slowest nodes, save the trace
+                                     in .lathe/profiles/. "lathe profile --help"
   lathe --help                       Show this help.
   lathe --version                    Show the version.
 
@@ -119,7 +123,7 @@ export async function main(argv: string[]): Promise<number> {
   if (first === 'serve') return serve(rest);
   // The pty host is built next to this entry (out/main/).
   if (first === 'nb') return nbCommand(rest, join(__dirname, 'pty-host.js'));
-  if (first === 'run' || first === 'bench') return modelCommand(first, rest, join(__dirname, 'onnx-runner.js'));
+  if (first === 'run' || first === 'bench' || first === 'profile') return modelCommand(first, rest, join(__dirname, 'onnx-runner.js'));
   if (first !== undefined && first.startsWith('-')) {
     process.stderr.write(`lathe: unknown option ${first}\n\n${HELP}`);
     return 2;

@@ -50,6 +50,17 @@ describe.skipIf(skip)('lathe run / lathe bench', () => {
     expect(o.out).toMatch(/top-5: #\d+/);
   }, 60_000);
 
+  it('profile prints op types and the slowest nodes, and saves (and copies) the trace', async () => {
+    const o = io(dir);
+    expect(await modelCommand('profile', ['small_cnn.onnx', '--runs', '5', '--warmup', '1', '-o', 'trace.json'], ONNX_RUNNER, o), o.err).toBe(0);
+    expect(o.out).toMatch(/optimisation disabled · 5 profiled run\(s\)/);
+    expect(o.out).toMatch(/^Conv\s+\d+\s+10\s/m);
+    expect(o.out).toMatch(/slowest nodes/);
+    const copy = JSON.parse(readFileSync(join(dir, 'trace.json'), 'utf8')) as { lathe: { runs: number }; traceEvents: unknown[] };
+    expect(copy.lathe.runs).toBe(5);
+    expect(copy.traceEvents.length).toBeGreaterThan(0);
+  }, 60_000);
+
   it('bad arguments exit 2 with a message; a broken model exits 1', async () => {
     const o = io(dir);
     expect(await modelCommand('bench', ['small_cnn.onnx', '--ep', 'gpu'], ONNX_RUNNER, o)).toBe(2);

@@ -5,7 +5,7 @@
  *
  * Exit codes: 0 done; 1 the model could not be read, built or run; 2 bad arguments.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SESSION_CONFIG, EP_NAMES, type EpName, type SessionConfig } from '../common/onnx/ep';
@@ -13,6 +13,7 @@ import { concreteDims } from '../common/onnx/default-inputs';
 import type { ModelInfo } from '../common/onnx/model-types';
 import type { RunResult, SessionFacts } from '../common/protocols/onnx';
 import type { BenchmarkFile } from '../common/onnx/benchmark-record';
+import type { ProfileFile } from '../common/onnx/profile-types';
 import { IMAGE_PRESETS, type ImagePreset, type InputSource, type InputSpec } from '../common/tensor/tensor-types';
 import { parseNpy } from '../common/tensor/npy';
 import { EventHub } from '../core/event-hub';
@@ -45,6 +46,21 @@ Options:
 ${COMMON_OPTIONS}
 `;
 
+export const PROFILE_HELP = `Usage: lathe profile <model.onnx> [options]
+
+Profiles the model with onnxruntime's session profiling (after warm-up) and
+prints the time per op type and the slowest nodes. The trace is saved in
+.lathe/profiles/ (a Chrome trace: it opens in Perfetto and chrome://tracing).
+
+Options:
+  --warmup N           Warm-up runs, left out of the profile (default 5).
+  --runs N             Profiled runs (default 50).
+  --opt LEVEL          Graph optimisation (default disabled: the node names
+                       then match the model's graph).
+  -o, --output FILE    Also write the trace to FILE.
+${COMMON_OPTIONS.replace(/ {2}--opt LEVEL[^\n]*\n/, '')}
+`;
+
 export const BENCH_HELP = `Usage: lathe bench <model.onnx> [options]
 
 Times the model in Lathe's onnx runner: session creation and first run apart,
@@ -68,9 +84,13 @@ interface Parsed {
   readonly warmup: number;
   readonly runs: number;
   readonly budgetMs: number | null;
+  /** `lathe profile -o FILE`: also write the trace there. */
+  readonly output: string | null;
 }
 
-function parse(command: 'run' | 'bench', args: string[]): Parsed | string {
+export type ModelCommand = 'run' | 'bench' | 'profile';
+
+function parse(command: ModelCommand, args: string[]): Parsed | string {
   let values;
   let positionals;
   try {
@@ -91,6 +111,7 @@ function parse(command: 'run' | 'bench', args: string[]): Parsed | string {
         warmup: { type: 'string' },
         runs: { type: 'string' },
         'budget-ms': { type: 'string' },
+        output: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -107,14 +128,15 @@ function parse(command: 'run' | 'bench', args: string[]): Parsed | string {
   const eps = (values.ep ?? 'cpu').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
   const badEp = eps.find((e) => !(EP_NAMES as readonly string[]).includes(e));
   if (badEp) return `unknown EP "${badEp}" (known: ${EP_NAMES.join(', ')})`;
-  const opt = values.opt ?? 'all';
+  // Profiles default to no graph optimisation: node names then match the model's graph.
+  const opt = values.opt ?? (command === 'profile' ? 'disabled' : 'all');
   if (!['disabled', 'basic', 'extended', 'all'].includes(opt)) return `--opt is disabled, basic, extended or all, not "${opt}"`;
   const numbers = {
     intra: int('intra', values.intra, 0, 0),
     inter: int('inter', values.inter, 0, 0),
     seed: int('seed', values.seed, 0, 0),
-    warmup: int('warmup', values.warmup, 10, 0),
-    runs: int('runs', values.runs, 100, 1),
+    warmup: int('warmup', values.warmup, command === 'profile' ? 5 : 10, 0),
+    runs: int('runs', values.runs, command === 'profile' ? 50 : 100, 1),
     budget: int('budget-ms', values['budget-ms'], 0, 1),
   };
   for (const v of Object.values(numbers)) if (typeof v === 'string') return v;
@@ -155,6 +177,7 @@ function parse(command: 'run' | 'bench', args: string[]): Parsed | string {
     warmup: numbers.warmup as number,
     runs: numbers.runs as number,
     budgetMs: values['budget-ms'] === undefined ? null : (numbers.budget as number),
+    output: values.output ?? null,
   };
 }
 
@@ -186,10 +209,10 @@ function sourceOf(text: string | undefined, seed: number, toProject: (p: string)
   return `don't know how to build an input from "${text}" (random, uniform, zeros, ones, a .npy or an image file)`;
 }
 
-export async function modelCommand(command: 'run' | 'bench', args: string[], runnerEntry: string, io: ModelCliIo = processIo()): Promise<number> {
+export async function modelCommand(command: ModelCommand, args: string[], runnerEntry: string, io: ModelCliIo = processIo()): Promise<number> {
   const parsed = parse(command, args);
   if (parsed === 'help') {
-    io.stdout(command === 'run' ? RUN_HELP : BENCH_HELP);
+    io.stdout(command === 'run' ? RUN_HELP : command === 'bench' ? BENCH_HELP : PROFILE_HELP);
     return 0;
   }
   if (typeof parsed === 'string') {
@@ -234,6 +257,20 @@ export async function modelCommand(command: 'run' | 'bench', args: string[], run
       const result = await models.run(path, parsed.config, inputs);
       if (!result.ok) return fail(io, command, result.message);
       io.stdout(parsed.json ? `${JSON.stringify(result.value, null, 2)}\n` : formatRun(path, info.value, result.value));
+      return 0;
+    }
+    if (command === 'profile') {
+      const profile = await models.profile(path, parsed.config, inputs, parsed.warmup, parsed.runs);
+      if (!profile.ok) return fail(io, command, profile.message);
+      if (!parsed.json) io.stderr(`\r${' '.repeat(40)}\r`);
+      if (parsed.output) {
+        try {
+          copyFileSync(join(root, ...profile.value.file.split('/')), resolve(io.cwd, parsed.output));
+        } catch (e) {
+          return fail(io, command, `the profile is in ${profile.value.file}, but it could not be copied to ${parsed.output}: ${(e as Error).message}`);
+        }
+      }
+      io.stdout(parsed.json ? `${JSON.stringify(profile.value, null, 2)}\n` : formatProfile(profile.value, parsed.output));
       return 0;
     }
     const bench = await models.benchmark(path, parsed.config, inputs, { warmup: parsed.warmup, runs: parsed.runs, budgetMs: parsed.budgetMs });
@@ -284,6 +321,30 @@ export function formatRun(path: string, info: ModelInfo, r: RunResult): string {
     if (o.topk) out.push(`  top-${o.topk.length}: ${o.topk.map((t) => `#${t.index} ${(t.prob * 100).toFixed(1)}%`).join(', ')}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+export function formatProfile({ file, meta, summary }: ProfileFile, copy: string | null): string {
+  const us = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} ms` : `${v.toFixed(1)} µs`);
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const runs = summary.runs.length;
+  const perRun = runs > 0 ? summary.totalRunUs / runs : 0;
+  const lines = [
+    `${meta?.model?.path ?? file} · ${meta?.eps.join(',') ?? '?'} · optimisation ${meta?.graphOptimization ?? '?'} · ${runs} profiled run(s), ${us(perRun)} per run`,
+    `nodes per EP: ${Object.entries(summary.byEp).map(([ep, n]) => `${ep} ${n}`).join(', ') || 'not reported'}`,
+    '',
+    'op type                      nodes   calls       total   share',
+    ...summary.ops.slice(0, 12).map((o) => `${o.op.padEnd(28)} ${String(o.nodes).padStart(5)} ${String(o.calls).padStart(7)} ${us(o.totalUs).padStart(11)} ${pct(o.share).padStart(7)}`),
+    '',
+    'slowest nodes                                   op             ep      mean   share',
+    ...[...summary.nodes]
+      .sort((a, b) => b.totalUs - a.totalUs)
+      .slice(0, 10)
+      .map((n) => `${n.name.slice(0, 46).padEnd(47)} ${n.op.slice(0, 14).padEnd(14)} ${n.ep.padEnd(6)} ${us(n.meanUs).padStart(9)} ${pct(n.share).padStart(7)}`),
+    '',
+    `trace           ${file}${copy ? ` (and ${copy})` : ''}: a Chrome trace, it opens in Perfetto and chrome://tracing`,
+    '',
+  ];
+  return lines.join('\n');
 }
 
 export function formatBench({ file, record }: BenchmarkFile): string {

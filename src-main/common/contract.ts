@@ -16,6 +16,7 @@ import { EP_NAMES, type EpInfo, type SessionConfig } from './onnx/ep';
 import type { ModelInfo } from './onnx/model-types';
 import type { BenchmarkFile } from './onnx/benchmark-record';
 import type { RunResult } from './protocols/onnx';
+import type { ProfileEntry, ProfileFile } from './onnx/profile-types';
 import type { InputSpec, TensorSummary } from './tensor/tensor-types';
 
 export type { MimeBundle, RunStatus, VariableInfo, VariableStats, VariablesSnapshot } from './protocols/repl';
@@ -313,10 +314,12 @@ export interface Api {
   'sessions.rename': Call<{ id: string; name: string }, SessionInfo>;
   /**
    * Queue code to run. Returns at once with the run id; `sessions.run` events report its progress, and,
-   * when `capture` is set, `sessions.output` events carry its outputs.
+   * when `capture` is set, `sessions.output` events carry its outputs. `profile`: run it under cProfile
+   * (only then): a display output of MIME `application/vnd.lathe.profile+json` (`CellProfileReport` in
+   * common/protocols/repl.ts) comes before the run ends, also when the code raised.
    */
   'sessions.execute': Call<
-    { id: string; code: string; origin?: RunInfo['origin']; capture?: boolean; echo?: boolean },
+    { id: string; code: string; origin?: RunInfo['origin']; capture?: boolean; echo?: boolean; profile?: boolean },
     { runId: string }
   >;
   /** SIGINT to the running code; queued runs are aborted. */
@@ -343,8 +346,8 @@ export interface Api {
   'notebooks.discardRecovery': Call<{ path: string }, void>;
   /** Bind a notebook to a session (several notebooks may share one). */
   'notebooks.bind': Call<{ path: string; sessionId: string }, void>;
-  /** Run a cell's code in the notebook's session, with its outputs captured. */
-  'notebooks.execute': Call<{ path: string; sessionId: string; cellId: string; code: string }, { runId: string }>;
+  /** Run a cell's code in the notebook's session, with its outputs captured (`profile`: under cProfile, see sessions.execute). */
+  'notebooks.execute': Call<{ path: string; sessionId: string; cellId: string; code: string; profile?: boolean }, { runId: string }>;
   /** The notebook's runs that are queued, running, or recently done, with their outputs so far. */
   'notebooks.runs': Call<{ path: string }, readonly NotebookRun[]>;
 
@@ -371,6 +374,19 @@ export interface Api {
   'models.release': Call<{ path: string }, void>;
   /** The benchmark records in .lathe/benchmarks/, newest first. */
   'models.benchmarks': Call<NoArgs, readonly BenchmarkFile[]>;
+
+  /**
+   * Profile a model: warm-up runs, then `runs` runs with onnxruntime's session profiling; the trace is saved
+   * under .lathe/profiles/ (a Chrome trace with Lathe's metadata) and summarised. `models.progress` reports it.
+   */
+  'profiles.capture': Call<
+    { path: string; config: SessionConfig; inputs: readonly InputSpec[]; warmup: number; runs: number },
+    ProfileFile
+  >;
+  /** The profiles in .lathe/profiles/, newest first. */
+  'profiles.list': Call<NoArgs, readonly ProfileEntry[]>;
+  /** Open (import) any Chrome trace JSON in the project: ORT's, torch.profiler's, or a saved profile. */
+  'profiles.open': Call<{ path: string }, ProfileFile>;
 
   'settings.get': Call<NoArgs, SettingsSnapshot>;
   'settings.update': Call<{ patch: Partial<Settings> }, SettingsSnapshot>;
@@ -500,6 +516,7 @@ export const methods = {
     origin: z.enum(['editor', 'notebook', 'terminal', 'api']).optional(),
     capture: z.boolean().optional(),
     echo: z.boolean().optional(),
+    profile: z.boolean().optional(),
   }),
   'sessions.interrupt': sessionId,
   'sessions.input': z.object({ id: z.string().max(64), data: z.string().max(1_000_000) }),
@@ -517,7 +534,13 @@ export const methods = {
   'notebooks.autosave': z.object({ path: relPath.min(1), notebook: notebookJson }),
   'notebooks.discardRecovery': z.object({ path: relPath.min(1) }),
   'notebooks.bind': z.object({ path: relPath.min(1), sessionId: z.string().max(64) }),
-  'notebooks.execute': z.object({ path: relPath.min(1), sessionId: z.string().max(64), cellId: z.string().min(1).max(128), code: z.string().max(50_000_000) }),
+  'notebooks.execute': z.object({
+    path: relPath.min(1),
+    sessionId: z.string().max(64),
+    cellId: z.string().min(1).max(128),
+    code: z.string().max(50_000_000),
+    profile: z.boolean().optional(),
+  }),
   'notebooks.runs': z.object({ path: relPath.min(1) }),
 
   'models.inspect': z.object({ path: relPath.min(1) }),
@@ -537,6 +560,15 @@ export const methods = {
   'models.saveOutput': z.object({ runId: z.string().max(64), output: z.string().max(4096), format: z.enum(['npy', 'json']), path: relPath.min(1) }),
   'models.release': z.object({ path: relPath.min(1) }),
   'models.benchmarks': noArgs,
+  'profiles.capture': z.object({
+    path: relPath.min(1),
+    config: sessionConfig,
+    inputs: inputSpecs,
+    warmup: z.number().int().min(0).max(10_000),
+    runs: z.number().int().min(1).max(10_000),
+  }),
+  'profiles.list': noArgs,
+  'profiles.open': z.object({ path: relPath.min(1) }),
 
   'settings.get': noArgs,
   'settings.update': z.object({ patch: settingsPatchSchema }),

@@ -160,7 +160,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     'notebooks.autosave': async ({ path, notebook }) => notebooks.autosave(path, notebook),
     'notebooks.discardRecovery': async ({ path }) => notebooks.discardRecovery(path),
     'notebooks.bind': async ({ path, sessionId }) => notebooks.bind(path, sessionId),
-    'notebooks.execute': async ({ path, sessionId, cellId, code }) => notebooks.execute(path, sessionId, cellId, code),
+    'notebooks.execute': async ({ path, sessionId, cellId, code, profile }) => notebooks.execute(path, sessionId, cellId, code, profile ? { profile } : {}),
     'notebooks.runs': async ({ path }) => notebooks.runs(path),
 
     'models.inspect': async ({ path }) => models.inspect(path),
@@ -173,6 +173,9 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     'models.saveOutput': async ({ runId, output, format, path }) => models.saveOutput(runId, output, format, path),
     'models.release': async ({ path }) => models.release(path),
     'models.benchmarks': async () => models.benchmarks(),
+    'profiles.capture': async ({ path, config, inputs, warmup, runs }) => models.profile(path, config, inputs, warmup, runs),
+    'profiles.list': async () => models.profiles(),
+    'profiles.open': async ({ path }) => models.openProfile(path),
 
     'settings.get': async () => ok(settings.snapshot()),
     'settings.update': async ({ patch }) => settings.update(patch),

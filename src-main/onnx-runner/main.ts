@@ -4,16 +4,19 @@
  * It parses models, probes EPs, runs and benchmarks; see `common/protocols/onnx.ts`.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import type { FromRunner, RunResult, ToRunner } from '../common/protocols/onnx';
 import { explainOrtError } from '../common/onnx/ort-errors';
 import { initializerTensor } from '../common/onnx/parse-model';
+import { parseTrace } from '../common/onnx/profile-trace';
 import { err, ok, type Result } from '../common/result';
 import { writeNpy } from '../common/tensor/npy';
 import { summarizeTensor } from '../common/tensor/summarize';
 import type { Tensor } from '../common/tensor/tensor-types';
 import { benchmark } from './bench';
 import { probeEps } from './eps';
+import { profileModel } from './profile';
 import { forgetModel, loadModel } from './models';
 import { collectPlacement, disposeProfiles, getSession, releaseSessions } from './sessions';
 import { buildFeeds, fromOrt } from './tensors';
@@ -71,6 +74,23 @@ async function handle(msg: ToRunner): Promise<Result<unknown>> {
       const tensor = outputs?.[msg.output];
       if (!tensor) return err('NOT_FOUND', 'That run’s outputs are no longer kept (only the last 8 runs are): run the model again.');
       return ok(msg.format === 'npy' ? writeNpy(tensor) : new TextEncoder().encode(tensorJson(msg.output, tensor)));
+    }
+    case 'profile': {
+      const model = await loadModel(msg.path);
+      if (!model.ok) return model;
+      return profileModel(model.value, msg.config, msg.inputs, msg.warmup, msg.runs, {
+        progress: (phase, done, total, lastMs) => send({ t: 'progress', id: msg.id, phase, done, total, lastMs }),
+        parse: parseTrace,
+      });
+    }
+    case 'parse-trace': {
+      let text: string;
+      try {
+        text = await readFile(msg.path, 'utf8');
+      } catch (e) {
+        return err('NOT_FOUND', `Can't read ${msg.path}: ${(e as Error).message}`);
+      }
+      return parseTrace(text);
     }
     case 'release': {
       const model = forgetModel(msg.path);

@@ -72,6 +72,41 @@ export async function getSession(
   return ok(live);
 }
 
+/**
+ * A session of its own (not cached) that profiles every run, for `profile`. The caller ends it with
+ * `finishProfile`, which returns the trace's events and releases the session.
+ */
+export async function profilingSession(modelPath: string, config: SessionConfig): Promise<Result<Omit<LiveSession, 'key'>>> {
+  return createSession(modelPath, config, true);
+}
+
+/** Ends a profiling session's profile and returns the trace's events (the file is deleted), then releases it. */
+export async function finishProfile(live: Omit<LiveSession, 'key'>): Promise<unknown[]> {
+  const prefix = live.profilePrefix;
+  live.profilePrefix = null;
+  try {
+    if (!prefix) return [];
+    live.session.endProfiling();
+    const events = await readTrace(prefix);
+    return Array.isArray(events) ? events : [];
+  } finally {
+    await release(live as LiveSession);
+  }
+}
+
+/** The trace ORT wrote for a session's profile prefix (it adds a timestamp to the name), then deletes it. */
+async function readTrace(prefix: string): Promise<unknown> {
+  const base = prefix.slice(profileDir.length + 1);
+  const file = (await fs.readdir(profileDir)).find((f) => f.startsWith(`${base}_`) && f.endsWith('.json'));
+  if (!file) return null;
+  const full = join(profileDir, file);
+  try {
+    return JSON.parse(await fs.readFile(full, 'utf8')) as unknown;
+  } finally {
+    await fs.rm(full, { force: true });
+  }
+}
+
 async function createSession(
   modelPath: string,
   config: SessionConfig,
@@ -143,16 +178,9 @@ export async function collectPlacement(live: LiveSession): Promise<Placement | n
   live.profilePrefix = null;
   live.session.endProfiling();
   const cached = cache.get(live.key);
-  const base = prefix.slice(profileDir.length + 1);
-  const file = (await fs.readdir(profileDir)).find((f) => f.startsWith(`${base}_`) && f.endsWith('.json'));
-  if (!file) return null;
-  const full = join(profileDir, file);
-  let placement: Placement;
-  try {
-    placement = placementFromProfile(JSON.parse(await fs.readFile(full, 'utf8')) as unknown);
-  } finally {
-    await fs.rm(full, { force: true });
-  }
+  const trace = await readTrace(prefix);
+  if (trace === null) return null;
+  const placement: Placement = placementFromProfile(trace);
   live.facts = { ...live.facts, placement };
   if (cached) {
     cached.profilePrefix = null;

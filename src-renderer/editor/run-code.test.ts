@@ -39,7 +39,7 @@ describe('codeToRun: lines (no cell markers)', () => {
   const text = 'x = 41\n\nx + 1';
 
   it('runs the cursor line and advances to the next', () => {
-    expect(codeToRun(text, null, 1)).toEqual({ code: 'x = 41', startLine: 1, endLine: 1, nextLine: 2, kind: 'line' });
+    expect(codeToRun(text, null, 1)).toEqual({ code: 'x = 41', startLine: 1, endLine: 1, nextLine: 2, kind: 'line', codeLine: 1 });
   });
 
   it('a blank line runs nothing but still advances', () => {
@@ -71,7 +71,7 @@ describe('codeToRun: # %% cells', () => {
   ].join('\n');
 
   it('runs the cell around the cursor, without its marker or trailing blank lines', () => {
-    expect(codeToRun(text, null, 5)).toEqual({ code: 'x = np.arange(3)\ny = x * 2', startLine: 4, endLine: 6, nextLine: 8, kind: 'cell' });
+    expect(codeToRun(text, null, 5)).toEqual({ code: 'x = np.arange(3)\ny = x * 2', startLine: 4, endLine: 6, nextLine: 8, kind: 'cell', codeLine: 4 });
   });
 
   it('the marker line belongs to the cell below it', () => {
@@ -92,6 +92,13 @@ describe('codeToRun: # %% cells', () => {
 
   it('an empty cell runs nothing', () => {
     expect(codeToRun('# %%\n# %%\nprint(1)', null, 1)).toMatchObject({ code: '', nextLine: 3 });
+  });
+
+  it('says which file line the code starts at, past leading blank lines (profiles map their lines back)', () => {
+    const cells = ['# %%', '', '', 'def f():', '    return 1', '# %%', 'g = 2'].join('\n');
+    expect(codeToRun(cells, null, 5)).toMatchObject({ code: 'def f():\n    return 1', startLine: 2, codeLine: 4 });
+    expect(codeToRun(cells, sel(2, 1, 5, 13), 5)).toMatchObject({ code: 'def f():\n    return 1', startLine: 2, codeLine: 4 });
+    expect(codeToRun(cells, null, 7)).toMatchObject({ code: 'g = 2', codeLine: 7 });
   });
 
   it('a selection wins over the cell', () => {

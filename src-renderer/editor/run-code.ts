@@ -26,6 +26,8 @@ export interface CodeToRun {
   /** Where the cursor goes after "run and advance" (never past the last line). */
   readonly nextLine: number;
   readonly kind: 'selection' | 'cell' | 'line';
+  /** The file's line that `code`'s first line came from (blank lines trimmed at the start shift it): a profile's or traceback's line n of the code is line `codeLine + n - 1` of the file. */
+  readonly codeLine: number;
 }
 
 export const CELL_MARKER = /^\s*#\s*%%/;
@@ -52,6 +54,13 @@ export function dedent(code: string): string {
   if (!common) return code;
   const cut = common.length;
   return lines.map((line) => (line.trim() === '' ? line.replace(/^[ \t]*/, '') : line.slice(cut))).join('\n');
+}
+
+/** Blank lines at the start (trimBlankLines drops them). */
+function leadingBlank(lines: readonly string[]): number {
+  let n = 0;
+  while (n < lines.length && lines[n]!.trim() === '') n++;
+  return n === lines.length ? 0 : n;
 }
 
 /** Drop blank lines at the start and the end (they would only make the echo longer). */
@@ -86,7 +95,14 @@ export function codeToRun(text: string, selection: Selection | null | undefined,
     }
     // A selection ending at column 1 of a line takes nothing from it: that line did not run.
     const lastLine = endLine > startLine && s.endColumn === 1 ? endLine - 1 : endLine;
-    return { code: dedent(trimBlankLines(picked).join('\n')), startLine, endLine: lastLine, nextLine: clamp(lastLine + 1), kind: 'selection' };
+    return {
+      code: dedent(trimBlankLines(picked).join('\n')),
+      startLine,
+      endLine: lastLine,
+      nextLine: clamp(lastLine + 1),
+      kind: 'selection',
+      codeLine: startLine + leadingBlank(picked),
+    };
   }
 
   const cursor = clamp(cursorLine);
@@ -96,7 +112,7 @@ export function codeToRun(text: string, selection: Selection | null | undefined,
   });
 
   if (markers.length === 0) {
-    return { code: lines[cursor - 1]!.trim(), startLine: cursor, endLine: cursor, nextLine: clamp(cursor + 1), kind: 'line' };
+    return { code: lines[cursor - 1]!.trim(), startLine: cursor, endLine: cursor, nextLine: clamp(cursor + 1), kind: 'line', codeLine: cursor };
   }
 
   // The cell's marker is the last one at or above the cursor; above the first marker is a cell too.
@@ -105,8 +121,10 @@ export function codeToRun(text: string, selection: Selection | null | undefined,
   const next = markers.find((m) => m > cursor) ?? last + 1;
   const startLine = marker + 1;
   const endLine = next - 1;
-  const code = startLine <= endLine ? trimBlankLines(lines.slice(startLine - 1, endLine)).join('\n') : '';
+  const cellLines = startLine <= endLine ? lines.slice(startLine - 1, endLine) : [];
+  const code = trimBlankLines(cellLines).join('\n');
   // Run and advance lands on the next cell's first line (past its marker).
   const nextLine = next <= last ? clamp(next + 1) : clamp(endLine);
-  return { code, startLine: Math.min(startLine, last), endLine: Math.max(Math.min(endLine, last), 1), nextLine, kind: 'cell' };
+  const first = Math.min(startLine, last);
+  return { code, startLine: first, endLine: Math.max(Math.min(endLine, last), 1), nextLine, kind: 'cell', codeLine: first + leadingBlank(cellLines) };
 }

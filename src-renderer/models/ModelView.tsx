@@ -1,6 +1,6 @@
 /**
- * The model tab (a tab's content for a `.onnx`): a header (name, size, SHA-256) and four sub-views,
- * Summary · Graph · Run · Benchmark. Loaded lazily with its store, charts and styles (main.tsx).
+ * The model tab (a tab's content for a `.onnx`): a header (name, size, SHA-256) and five sub-views,
+ * Summary · Graph · Run · Benchmark · Profile. Loaded lazily with its store, charts and styles (main.tsx).
  */
 import { lazy, Suspense, useRef, type KeyboardEvent } from 'react';
 import { closeDocument, openDocument } from '../editor/documents';
@@ -10,6 +10,7 @@ import { setAsBinary } from './model-tabs';
 import { retryInspect, setView, useModels, type SubView, type TabState } from './model-store';
 import { RunnerBanner } from './ModelsSideBar';
 import { Elapsed, ErrorBox } from './parts';
+import { ProfileView } from './profile/ProfileView';
 import { RunView } from './RunView';
 import { SummaryView } from './SummaryView';
 import './models.css';
@@ -24,6 +25,7 @@ const SUB_VIEWS: readonly { id: SubView; label: string; testid: string }[] = [
   { id: 'graph', label: 'Graph', testid: 'graph-tab' },
   { id: 'run', label: 'Run', testid: 'run-tab' },
   { id: 'benchmark', label: 'Benchmark', testid: 'bench-tab' },
+  { id: 'profile', label: 'Profile', testid: 'profile-tab' },
 ];
 
 export default function ModelView({ path }: { path: string }) {
@@ -122,6 +124,8 @@ function Body({ path, tab }: { path: string; tab: TabState }) {
       return <RunView path={path} info={info} tab={tab} />;
     case 'benchmark':
       return <BenchmarkView path={path} info={info} tab={tab} />;
+    case 'profile':
+      return <ProfileView path={path} info={info} tab={tab} />;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * The Models side-bar view: the project's `.onnx` files (found by the core's file search), each opening
- * its model tab, and the onnx runner's state when it is restarting or has failed.
+ * its model tab, the onnx runner's state when it is restarting or has failed, and the saved profiles.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call } from '../bridge/client';
@@ -8,6 +8,7 @@ import { openDocument } from '../editor/documents';
 import { useApp } from '../state/store';
 import { FileIcon, Icon } from '../ui/icons';
 import { isModelPath } from './model-tabs';
+import { ProfilesSide } from './profile/ProfilesSide';
 import { useRunner } from './runner-state';
 
 type Listing = { state: 'loading' } | { state: 'ready'; paths: string[]; truncated: boolean } | { state: 'error'; message: string };
@@ -83,6 +84,7 @@ export function ModelsSideBar() {
           {listing.truncated && <li className="models-side-note">The project is large: the search stopped early, so some models may be missing.</li>}
         </ul>
       )}
+      <ProfilesSide />
     </div>
   );
 }

@@ -14,7 +14,7 @@ import { bridge, call } from '../bridge/client';
 import { buildInputSpecs, defaultForm, type InputForm } from './input-form';
 import type { BenchPhase } from './stats';
 
-export type SubView = 'summary' | 'graph' | 'run' | 'benchmark';
+export type SubView = 'summary' | 'graph' | 'run' | 'benchmark' | 'profile';
 
 export type InspectState =
   | { readonly status: 'loading'; readonly since: number }
@@ -202,7 +202,8 @@ export function retryInspect(path: string): void {
 
 // ---------- run ----------
 
-function specsFor(path: string): ReturnType<typeof buildInputSpecs> | null {
+/** The input specs of the model tab's forms (null: not inspected yet); the Profile view uses them too. */
+export function specsFor(path: string): ReturnType<typeof buildInputSpecs> | null {
   const tab = get().tabs[path];
   if (tab?.inspect.status !== 'ready') return null;
   const r = rememberedOf(path);

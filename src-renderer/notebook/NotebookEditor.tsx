@@ -17,10 +17,11 @@ import { effectiveTheme, useApp } from '../state/store';
 import { loadMonaco } from '../editor/monaco';
 import { dialogOpen } from '../ui/dialogs';
 import { Icon } from '../ui/icons';
-import { appendCell, clearAllOutputs, commandModeAction, insertCellRelative, interrupt, restart, runAll } from './actions';
+import { appendCell, clearAllOutputs, commandModeAction, insertCellRelative, interrupt, profileSelected, restart, runAll } from './actions';
 import { CellView, CODE_PADDING, metricsOf, NbIcon, type Metrics } from './Cell';
 import { commandModeKey, DOUBLE_KEY_MS } from './keys';
 import type { Cell } from './model';
+import { PROFILE_MIME } from '../../src-main/common/protocols/repl';
 import { boundSession, discardRecovery, getNotebookDoc, restoreRecovery, type NotebookDoc } from './notebook-docs';
 import { setAsText } from './notebook-tabs';
 import { SessionButton } from './SessionPicker';
@@ -114,6 +115,9 @@ function Toolbar({ doc }: { doc: NotebookDoc }) {
       {tool('Run all', 'Run all cells', <NbIcon name="run-all" />, () => void runAll(doc, 'all'), { text: true })}
       {tool('Run above', 'Run all cells above the selected one', <NbIcon name="run-above" />, () => void runAll(doc, 'above'))}
       {tool('Run below', 'Run the selected cell and all below', <NbIcon name="run-below" />, () => void runAll(doc, 'below'))}
+      {tool('Profile', 'Profile the selected cell: run it under cProfile, with a flame graph and a function table (Ctrl+Alt+Enter)', <ProfileIcon />, () => profileSelected(doc), {
+        text: true,
+      })}
       {tool('Interrupt', 'Interrupt (I I)', <Icon name="stop" size={16} />, () => void interrupt(doc), { disabled: !busy && !anyRunning })}
       {tool('Restart', 'Restart the session (0 0); variables are lost', <Icon name="restart" size={16} />, () => void restart(doc), { disabled: !boundSession(doc) })}
       {tool('Restart and run all', 'Restart the session and run all cells', <NbIcon name="restart-run" />, () => void restart(doc, { runAll: true }))}
@@ -122,6 +126,18 @@ function Toolbar({ doc }: { doc: NotebookDoc }) {
       <span className="spacer" />
       <SessionButton doc={doc} />
     </div>
+  );
+}
+
+/** An icicle: the toolbar's "Profile" button. */
+function ProfileIcon() {
+  return (
+    <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" fill="currentColor">
+      <rect x="1" y="2" width="14" height="3" rx="0.5" />
+      <rect x="1" y="6.5" width="9" height="3" rx="0.5" />
+      <rect x="11" y="6.5" width="4" height="3" rx="0.5" opacity="0.6" />
+      <rect x="1" y="11" width="5" height="3" rx="0.5" opacity="0.6" />
+    </svg>
   );
 }
 
@@ -139,7 +155,7 @@ function estimate(cell: Cell | undefined, m: Metrics): number {
   for (const o of cell.outputs) {
     if (o.output_type === 'stream') outputs += Math.min(30, (typeof o.text === 'string' ? o.text.split('\n').length : o.text.length)) * 18 + 8;
     else if (o.output_type === 'error') outputs += Math.min(30, o.traceback.length) * 18 + 8;
-    else outputs += 'image/png' in o.data || 'image/svg+xml' in o.data ? 300 : 40;
+    else outputs += PROFILE_MIME in o.data ? 520 : 'image/png' in o.data || 'image/svg+xml' in o.data ? 300 : 40;
   }
   return 12 + lines * m.lineHeight + 2 * CODE_PADDING + outputs;
 }

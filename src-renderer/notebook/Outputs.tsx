@@ -7,15 +7,20 @@
  * - HTML goes through DOMPurify (sanitize.ts) into a shadow root inside a box with `contain: content`:
  *   its <style> applies to itself only, and nothing in it can be positioned over the app.
  * - SVG is shown as an <img> of a data: URL, where scripts never run.
+ * - A "Profile Cell" report (`application/vnd.lathe.profile+json`) shows as a flame graph and a function table.
  * - The left gutter folds the outputs away.
  */
 import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useStore } from 'zustand';
 import type { JsonValue, NbMimeBundle, NbOutput } from '../../src-main/common/notebook/nbformat';
 import { joinSource } from '../../src-main/common/notebook/ipynb';
 import { streamDisplayText } from '../../src-main/common/notebook/outputs';
 import { call } from '../bridge/client';
 import { joinPath, parentOf } from '../explorer/tree-model';
-import { postMessage } from '../state/store';
+import { ProfileView } from '../pyprofile/ProfileView';
+import { isProfileReport, PROFILE_MIME, type CellProfileReport } from '../pyprofile/model';
+import { useSessions } from '../sessions/sessions';
+import { postMessage, useApp } from '../state/store';
 import { ask, promptText } from '../ui/dialogs';
 import { ansiToHtml, hasAnsi, stripAnsi } from './ansi';
 import { renderMarkdown } from './markdown';
@@ -78,6 +83,8 @@ const RICH_ORDER = ['text/html', 'image/svg+xml', 'image/png', 'image/jpeg', 'im
 const textOf = (v: JsonValue | undefined): string => (typeof v === 'string' ? v : Array.isArray(v) && v.every((x) => typeof x === 'string') ? v.join('') : '');
 
 function RichOutput({ doc, data, metadata }: { doc: NotebookDoc; data: NbMimeBundle; metadata: Record<string, JsonValue> }) {
+  const profile = PROFILE_MIME in data ? data[PROFILE_MIME] : undefined;
+  if (profile !== undefined && isProfileReport(profile)) return <ProfileOutput doc={doc} report={profile} />;
   const mime = RICH_ORDER.find((m) => m in data) ?? Object.keys(data).find((m) => m.endsWith('+json'));
   if (!mime) return <div className="nb-output-note">No displayable form ({Object.keys(data).join(', ') || 'empty'})</div>;
   const value = data[mime];
@@ -104,6 +111,18 @@ function RichOutput({ doc, data, metadata }: { doc: NotebookDoc; data: NbMimeBun
         </div>
       );
   }
+}
+
+/** "Profile Cell": the flame graph and the function table (files in the project open from it). */
+function ProfileOutput({ doc, report }: { doc: NotebookDoc; report: CellProfileReport }) {
+  const root = useApp((s) => s.project?.root ?? null);
+  const sessionId = useStore(doc.store, (s) => s.session);
+  const cwd = useSessions((s) => s.sessions.find((x) => x.id === sessionId)?.cwd ?? null);
+  return (
+    <div className="nb-profile-output">
+      <ProfileView report={report} context={{ root, cwd }} />
+    </div>
+  );
 }
 
 // --- text ---------------------------------------------------------------------------------------------------

@@ -54,6 +54,14 @@ export function runSelected(doc: NotebookDoc, how: 'advance' | 'stay' | 'insert'
   doc.update((x) => select(x, next.id, wasEditing && next.type === 'code' ? 'edit' : 'command'));
 }
 
+/** "Profile Cell": run the selected code cell under cProfile; its profile shows in its outputs. */
+export function profileSelected(doc: NotebookDoc): void {
+  const cell = doc.nb.cells[selectedIndex(doc.nb)];
+  if (cell?.type !== 'code') return;
+  void runCells(doc, [cell.id], { profile: true });
+  doc.update((x) => setMode(x, 'command'));
+}
+
 export function insertCellRelative(doc: NotebookDoc, where: 'above' | 'below', type: CellType, edit = false): void {
   doc.update((s) => {
     const next = insertRelative(s, where, type);

@@ -1,6 +1,6 @@
 /**
  * Notebook commands, in the command palette (category "Notebook") and on keys: Shift+Enter,
- * Ctrl+Enter, Alt+Enter, Ctrl+Shift+Up/Down, plus "New Notebook…". Registered at start-up; what they do
+ * Ctrl+Enter, Alt+Enter, Ctrl+Alt+Enter (Profile Cell), Ctrl+Shift+Up/Down, plus "New Notebook…". Registered at start-up; what they do
  * is in actions.ts, loaded with the first notebook (a command only applies while a notebook tab is active,
  * so it is loaded by then). Command mode's plain keys (A, B, DD, M, Y, Z…) are the notebook view's own.
  */
@@ -89,6 +89,14 @@ export function registerNotebookCommands(): void {
       keys: ['alt+enter'],
       when: notebookKeys,
       run: onActive((m, doc) => m.runSelected(doc, 'insert')),
+    },
+    {
+      id: 'notebook.profileCell',
+      title: 'Profile Cell',
+      category: 'Notebook',
+      keys: ['ctrl+alt+enter'],
+      when: notebookKeys,
+      run: onActive((m, doc) => m.profileSelected(doc)),
     },
     { id: 'notebook.runAll', title: 'Run All Cells', category: 'Notebook', when: notebookActive, run: onActive((m, doc) => m.runAll(doc, 'all')) },
     { id: 'notebook.runAbove', title: 'Run All Above', category: 'Notebook', when: notebookActive, run: onActive((m, doc) => m.runAll(doc, 'above')) },

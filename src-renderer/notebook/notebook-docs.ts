@@ -407,9 +407,10 @@ export async function ensureNotebookSession(doc: NotebookDoc): Promise<SessionIn
 /**
  * Run code cells, in order, in the notebook's session (starting one if needed). Each cell shows as
  * queued at once; the calls go out one after another. Empty cells are skipped. An error or an interrupt
- * aborts what was queued behind it (the core does that, as Jupyter does).
+ * aborts what was queued behind it (the core does that, as Jupyter does). `profile`: run them under
+ * cProfile ("Profile Cell"): each gets a profile output (flame graph and function table).
  */
-export function runCells(doc: NotebookDoc, ids: readonly string[]): Promise<void> {
+export function runCells(doc: NotebookDoc, ids: readonly string[], options: { profile?: boolean } = {}): Promise<void> {
   const wanted = ids.filter((id) => {
     const cell = doc.nb.cells.find((c) => c.id === id);
     return cell?.type === 'code' && cell.source.trim() !== '';
@@ -427,7 +428,13 @@ export function runCells(doc: NotebookDoc, ids: readonly string[]): Promise<void
       const cell = doc.nb.cells.find((c) => c.id === id);
       // Deleted, interrupted before it went out, or already sent by an earlier request.
       if (!cell || cell.run?.state !== 'pending' || cell.run.runId !== null) continue;
-      const r = await call('notebooks.execute', { path: doc.path, sessionId: session.id, cellId: id, code: cell.source });
+      const r = await call('notebooks.execute', {
+        path: doc.path,
+        sessionId: session.id,
+        cellId: id,
+        code: cell.source,
+        ...(options.profile ? { profile: true } : {}),
+      });
       if (!r.ok) {
         postMessage('error', `Could not run the cell: ${r.message}`);
         doc.update((s) => pending().reduce(failRun, s));

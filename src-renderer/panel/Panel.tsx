@@ -3,16 +3,19 @@ import { SessionActions, SessionTabs, TerminalPane } from '../terminal/TerminalP
 import { setApp, useApp, type PanelTab } from '../state/store';
 import { Icon } from '../ui/icons';
 import { VariablesActions, VariablesView } from '../variables/VariablesView';
+import { HistoryView } from '../sessions/HistoryView';
 
 const TABS: readonly { id: PanelTab; label: string }[] = [
   { id: 'terminal', label: 'Terminal' },
   { id: 'variables', label: 'Variables' },
+  { id: 'history', label: 'History' },
   { id: 'output', label: 'Output' },
 ];
 
 /**
- * The bottom panel: the Python sessions' terminal, their variables, and Output (every message Lathe
- * posted). The terminal stays mounted behind the other tabs once shown, so switching back is instant.
+ * The bottom panel: the Python sessions' terminal, their variables, their run history (wall times,
+ * profiles), and Output (every message Lathe posted). The terminal stays mounted behind the other tabs
+ * once shown, so switching back is instant.
  */
 export function Panel() {
   const tab = useApp((s) => s.panelTab);
@@ -61,6 +64,9 @@ export function Panel() {
       </div>
       <div className="panel-page" role="tabpanel" id="panel-body-variables" aria-labelledby="panel-tab-variables" hidden={tab !== 'variables'}>
         {tab === 'variables' && <VariablesView />}
+      </div>
+      <div className="panel-page" role="tabpanel" id="panel-body-history" aria-labelledby="panel-tab-history" hidden={tab !== 'history'}>
+        {tab === 'history' && <HistoryView />}
       </div>
       <OutputLog hidden={tab !== 'output'} />
     </section>

@@ -15,6 +15,7 @@ import {
   activeSession,
   interruptSession,
   loadInterpreters,
+  profileCode,
   refreshVariables,
   requestTerminalFocus,
   restartSession,
@@ -35,7 +36,7 @@ function pythonEditorFocused(): boolean {
   return hasProject() && !!editor && editor.hasTextFocus() && editor.getModel()?.getLanguageId() === 'python';
 }
 
-async function runFromEditor(advance: boolean): Promise<void> {
+async function runFromEditor(advance: boolean, profile = false): Promise<void> {
   const editor = currentEditor();
   const model = editor?.getModel();
   if (!editor || !model) return;
@@ -50,7 +51,10 @@ async function runFromEditor(advance: boolean): Promise<void> {
     editor.setPosition({ lineNumber: target.nextLine, column: 1 });
     editor.revealLine(target.nextLine);
   }
-  if (target.code.trim() !== '') await runCode(target.code);
+  if (target.code.trim() === '') return;
+  if (!profile) return runCode(target.code);
+  const path = getApp().active;
+  await profileCode(target.code, path ? { path, startLine: target.codeLine } : null);
 }
 
 export function showInterpreterPick(): void {
@@ -125,6 +129,21 @@ export function registerSessionCommands(): void {
       keys: ['ctrl+enter'],
       when: pythonEditorFocused,
       run: () => runFromEditor(false),
+    },
+    {
+      id: 'python.profileSelectionOrCell',
+      title: 'Profile Selection or Cell',
+      category: 'Python',
+      keys: ['ctrl+alt+enter'],
+      when: pythonEditorFocused,
+      run: () => runFromEditor(false, true),
+    },
+    {
+      id: 'view.showHistory',
+      title: 'Show Run History',
+      category: 'View',
+      when: hasProject,
+      run: () => showPanelTab('history'),
     },
     { id: 'python.newSession', title: 'New Session', category: 'Python', keys: ['ctrl+shift+`'], when: hasProject, run: async () => {
       showPanelTab('terminal');

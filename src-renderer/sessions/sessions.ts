@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import type { SessionInfo } from '../../src-main/common/contract';
 import { call, request } from '../bridge/client';
 import type { AppBridge } from '../bridge';
+import { onRunOutputs, rememberSource, selectProfile } from '../pyprofile/store';
 import { postMessage, setApp, type PanelTab } from '../state/store';
 import { applyRun, applyVariables, EMPTY_SESSIONS, removeSession, replaceSessions, upsertSession, type SessionsState } from './model';
 
@@ -24,6 +25,8 @@ export function installSessionEvents(bridge: AppBridge): void {
   bridge.on('sessions.changed', (info) => set((s) => upsertSession(s, info)));
   bridge.on('sessions.removed', ({ id }) => set((s) => removeSession(s, id)));
   bridge.on('sessions.run', (run) => set((s) => applyRun(s, run)));
+  // "Profile cell" reports, for the History panel (a notebook's also go into its cells).
+  bridge.on('sessions.output', ({ sessionId, runId, outputs }) => onRunOutputs(sessionId, runId, outputs));
   bridge.on('sessions.variables', ({ sessionId, view }) => set((s) => applyVariables(s, sessionId, view)));
   bridge.on('sessions.host', (host) => {
     const previous = get().host;
@@ -154,6 +157,20 @@ export async function runCode(code: string): Promise<void> {
   const session = await ensureSession();
   if (!session) return;
   await request('sessions.execute', { id: session.id, code, origin: 'editor', echo: true });
+}
+
+/**
+ * Run code from the editor under cProfile ("Profile Selection/Cell"): its profile shows in the History
+ * panel, its lines linked to `source` (the file and the line the code starts at).
+ */
+export async function profileCode(code: string, source: { path: string; startLine: number } | null): Promise<void> {
+  showPanelTab('history');
+  const session = await ensureSession();
+  if (!session) return;
+  const r = await request('sessions.execute', { id: session.id, code, origin: 'editor', echo: true, capture: true, profile: true });
+  if (!r) return;
+  if (source) rememberSource(r.runId, source);
+  selectProfile(r.runId);
 }
 
 // --- the panel and the terminal's focus --------------------------------------------------------------

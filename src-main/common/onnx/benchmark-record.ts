@@ -30,7 +30,7 @@ export interface BenchmarkFile {
 }
 
 /** A file name that sorts by time and says what ran: 2026-11-29T04-30-12-resnet18-cpu.json */
-export function recordFileName(record: Pick<BenchmarkRecord, 'createdAt' | 'model' | 'session'>): string {
+export function recordFileName(record: { readonly createdAt: string; readonly model: { readonly path: string }; readonly session: { readonly eps: readonly string[] } }): string {
   const stamp = record.createdAt.replace(/\.\d+Z$/, '').replace(/:/g, '-');
   const base = (record.model.path.split('/').pop() ?? 'model').replace(/\.onnx$/i, '').replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 60);
   const eps = record.session.eps.join('+') || 'none';

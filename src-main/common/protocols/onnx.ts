@@ -9,6 +9,7 @@
 import type { Result } from '../result';
 import type { EpInfo, EpName, SessionConfig } from '../onnx/ep';
 import type { ModelInfo } from '../onnx/model-types';
+import type { ProfileSummary } from '../onnx/profile-types';
 import type { InputSpec, TensorSummary } from '../tensor/tensor-types';
 
 /** Which EP ran how many nodes, and each node's EP (from the profile's `provider` field). */
@@ -112,6 +113,21 @@ export type ToRunner =
   | { readonly t: 'cancel'; readonly id: number; readonly target: number }
   /** One output of a kept run, encoded as a .npy or JSON file's bytes (the core writes it, atomically). */
   | { readonly t: 'save-output'; readonly id: number; readonly runId: string; readonly output: string; readonly format: 'npy' | 'json' }
+  /**
+   * Profile: a fresh session with onnxruntime's profiling, `warmup` runs, then `runs` runs; the trace's
+   * bytes come back (the core saves them) with their summary.
+   */
+  | {
+      readonly t: 'profile';
+      readonly id: number;
+      readonly path: string;
+      readonly config: SessionConfig;
+      readonly inputs: readonly InputSpec[];
+      readonly warmup: number;
+      readonly runs: number;
+    }
+  /** Parse a Chrome trace file (any size) into a summary, off the host's event loop. */
+  | { readonly t: 'parse-trace'; readonly id: number; readonly path: string }
   /** Dispose the cached sessions and parsed model for a file (its tab closed). */
   | { readonly t: 'release'; readonly id: number; readonly path: string };
 
@@ -137,5 +153,7 @@ export interface RunnerReplies {
   bench: BenchResult;
   cancel: void;
   'save-output': Uint8Array;
+  profile: { readonly trace: Uint8Array; readonly summary: ProfileSummary };
+  'parse-trace': { readonly summary: ProfileSummary; readonly meta: unknown };
   release: void;
 }

@@ -29,11 +29,66 @@ export const REPL_OSC = 7337;
 export type ControlMessage =
   /**
    * Run code. `code` is base64 of the UTF-8 source. `echo`: print the source after the prompt in the
-   * terminal, as if typed. `vars`: send a `vars` snapshot after `end`.
+   * terminal, as if typed. `vars`: send a `vars` snapshot after `end`. `profile`: run it under cProfile
+   * and send a `display` marker with a {@link PROFILE_MIME} bundle before `end` (absent: no profiler).
    */
-  | { readonly op: 'run'; readonly id: string; readonly code: string; readonly echo: boolean; readonly vars: boolean }
+  | {
+      readonly op: 'run';
+      readonly id: string;
+      readonly code: string;
+      readonly echo: boolean;
+      readonly vars: boolean;
+      readonly profile?: boolean;
+    }
   /** Send a `vars` snapshot now (the driver reads control lines only while idle). */
   | { readonly op: 'vars' };
+
+/**
+ * MIME type of a "profile cell" report (a `display` marker's bundle; nbformat keeps it as JSON):
+ * {@link CellProfileReport}.
+ */
+export const PROFILE_MIME = 'application/vnd.lathe.profile+json';
+
+/** One function of a profiled run, as pstats counts it (only calls made from the cell's side). */
+export interface CellProfileRow {
+  /** The code's name (`hot`, `<genexpr>`, `<module>`), or pstats' name of a built-in (`<built-in method builtins.sum>`). */
+  readonly func: string;
+  /** The file ('' for built-ins); the cell's own code has a pseudo-file such as `<In [3]>` or `<ipython-input-3-…>`. */
+  readonly file: string;
+  readonly line: number;
+  readonly ncalls: number;
+  /** Calls that were not recursive. */
+  readonly primcalls: number;
+  /** Seconds in the function itself. */
+  readonly tottime: number;
+  /** Seconds in the function and what it called. */
+  readonly cumtime: number;
+}
+
+/** A call-tree node for the flame graph (built from pstats' callers data, so times are apportioned). */
+export interface CellProfileNode {
+  /** `<cell>` for the root; `other` for merged small callees. */
+  readonly func: string;
+  readonly file: string;
+  readonly line: number;
+  readonly cumtime: number;
+  readonly tottime: number;
+  readonly children: readonly CellProfileNode[];
+}
+
+export interface CellProfileReport {
+  /** Seconds the cell's code ran under the profiler (the tree root's cumtime). */
+  readonly totalS: number;
+  /** By tottime, descending, at most 300. */
+  readonly rows: readonly CellProfileRow[];
+  /** Functions before the cap. */
+  readonly rowsTotal: number;
+  readonly tree: CellProfileNode;
+  /** The cell's pseudo-file. */
+  readonly cellFile: string;
+  /** Why the profile may be incomplete (another profiler was active). */
+  readonly problem?: string;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Markers: driver → pty host

@@ -316,6 +316,45 @@ describe.skipIf(skip)('model service (real onnx runner)', () => {
     }
   }, 60_000);
 
+  it('profiles a model: warm-up cut from the trace, node names match the graph, saved as a Chrome trace and listed', async () => {
+    use('small_cnn.onnx');
+    const info = await inspect('small_cnn.onnx');
+    const config: SessionConfig = { ...CPU, graphOptimization: 'disabled' };
+    const profile = await models.profile('small_cnn.onnx', config, defaultInputSpecs(info.summary.inputs), 3, 10);
+    if (!profile.ok) throw new Error(profile.message);
+    const { file, meta, summary } = profile.value;
+    expect(summary.source).toBe('ort');
+    expect(summary.runs).toHaveLength(10); // the 3 warm-up runs are cut
+    const graphNames = new Set(info.graph.nodes.map((n) => n.name));
+    expect(summary.nodes.length).toBe(info.graph.nodes.length);
+    for (const n of summary.nodes) {
+      expect(graphNames.has(n.name), n.name).toBe(true);
+      expect(n.calls).toBe(10);
+      expect(n.ep).toBe('cpu');
+    }
+    expect(meta).toMatchObject({ version: 1, eps: ['cpu'], graphOptimization: 'disabled', warmup: 3, runs: 10, model: { path: 'small_cnn.onnx' } });
+    expect(file).toMatch(/^\.lathe\/profiles\/.*small_cnn-cpu\.json$/);
+    // The file is a Chrome trace in JSON Object Format, with Lathe's metadata beside the events.
+    const saved = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { lathe: unknown; traceEvents: unknown[] };
+    expect(saved.lathe).toEqual(meta);
+    expect(saved.traceEvents.length).toBeGreaterThan(summary.nodes.length * 10);
+    const listed = await models.profiles();
+    if (!listed.ok) throw new Error(listed.message);
+    expect(listed.value.find((p) => p.file === file)?.meta).toEqual(meta);
+    // Opening it again (as an import would) gives the same summary.
+    const opened = await models.openProfile(file);
+    if (!opened.ok) throw new Error(opened.message);
+    expect(opened.value.summary.nodes.map((n) => [n.name, n.calls])).toEqual(summary.nodes.map((n) => [n.name, n.calls]));
+    expect(opened.value.meta).toEqual(meta);
+  }, 120_000);
+
+  it('a file that is not a trace is refused in plain words', async () => {
+    writeFileSync(join(dir, 'not-a-trace.json'), '{"hello": "world"}');
+    const opened = await models.openProfile('not-a-trace.json');
+    expect(opened.ok).toBe(false);
+    if (!opened.ok) expect(opened.message).toMatch(/trace/i);
+  }, 60_000);
+
   it('keeps paths inside the project', async () => {
     mkdirSync(join(dir, 'sub'), { recursive: true });
     const outside = await models.inspect('../etc/passwd');

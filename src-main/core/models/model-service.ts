@@ -11,6 +11,7 @@ import type { Disposable } from '../../common/disposable';
 import type { EpInfo, SessionConfig } from '../../common/onnx/ep';
 import { BENCHMARKS_DIR, recordFileName, type BenchmarkFile, type BenchmarkRecord } from '../../common/onnx/benchmark-record';
 import type { ModelInfo } from '../../common/onnx/model-types';
+import { PROFILES_DIR, type ProfileEntry, type ProfileFile, type ProfileMeta } from '../../common/onnx/profile-types';
 import type { BenchRequest, BenchResult, FromRunner, RunResult, RunnerReplies, ToRunner } from '../../common/protocols/onnx';
 import { err, ok, type Result } from '../../common/result';
 import type { InputSpec, TensorSummary } from '../../common/tensor/tensor-types';
@@ -214,6 +215,79 @@ export class ModelService implements Disposable {
     return ok({ file, record });
   }
 
+  /** Profile a model (see `profiles.capture`): the trace is saved under .lathe/profiles/ with Lathe's metadata. */
+  async profile(path: string, config: SessionConfig, inputs: readonly InputSpec[], warmup: number, runs: number): Promise<Result<ProfileFile>> {
+    const root = this.options.projectRoot();
+    const abs = await this.resolve(path);
+    if (!abs.ok || !root) return abs.ok ? err('NO_PROJECT', 'Open a folder first') : abs;
+    const specs = await this.resolveInputs(inputs);
+    if (!specs.ok) return specs;
+    const model = await this.inspect(path);
+    if (!model.ok) return model;
+    const done = await this.request({ t: 'profile', path: abs.value, config, inputs: specs.value, warmup, runs }, `profiling ${path}`, path).done;
+    if (!done.ok) return done;
+    const meta: ProfileMeta = {
+      version: 1,
+      createdAt: new Date().toISOString(),
+      source: this.options.source ?? 'app',
+      model: { path, sha256: model.value.sha256 },
+      eps: config.eps,
+      graphOptimization: config.graphOptimization,
+      warmup,
+      runs,
+    };
+    const name = recordFileName({ createdAt: meta.createdAt, model: { path }, session: { eps: config.eps } });
+    const file = `${PROFILES_DIR}/${name}`;
+    const target = join(root, ...file.split('/'));
+    // A Chrome trace in JSON Object Format: Perfetto and chrome://tracing open it; `lathe` is ours.
+    const head = new TextEncoder().encode(`{"lathe":${JSON.stringify(meta)},"traceEvents":`);
+    const bytes = new Uint8Array(head.length + done.value.trace.length + 2);
+    bytes.set(head, 0);
+    bytes.set(done.value.trace, head.length);
+    bytes.set(new TextEncoder().encode('}\n'), head.length + done.value.trace.length);
+    try {
+      await fs.mkdir(dirname(target), { recursive: true });
+      await atomicWrite(target, bytes);
+    } catch (e) {
+      return err('IO_ERROR', `The profile ran, but its trace could not be written to ${file}: ${(e as Error).message}`);
+    }
+    return ok({ file, meta, summary: done.value.summary });
+  }
+
+  /** Open any Chrome trace in the project (parsed in the runner, so a 100 MB trace never blocks the host). */
+  async openProfile(path: string): Promise<Result<ProfileFile>> {
+    const abs = await this.resolve(path);
+    if (!abs.ok) return abs;
+    const parsed = await this.request({ t: 'parse-trace', path: abs.value }, `reading ${path}`, path).done;
+    if (!parsed.ok) return parsed;
+    return ok({ file: path, meta: asProfileMeta(parsed.value.meta), summary: parsed.value.summary });
+  }
+
+  /** The profiles in .lathe/profiles/, newest first, with the metadata read from each file's head. */
+  async profiles(): Promise<Result<readonly ProfileEntry[]>> {
+    const root = this.options.projectRoot();
+    if (!root) return err('NO_PROJECT', 'Open a folder first');
+    const dir = join(root, ...PROFILES_DIR.split('/'));
+    let names: string[];
+    try {
+      names = (await fs.readdir(dir)).filter((n) => n.endsWith('.json'));
+    } catch {
+      return ok([]);
+    }
+    const out: ProfileEntry[] = [];
+    for (const name of names) {
+      try {
+        const full = join(dir, name);
+        const stat = await fs.stat(full);
+        out.push({ file: `${PROFILES_DIR}/${name}`, meta: await readProfileMeta(full), bytes: stat.size });
+      } catch {
+        // Gone since the listing: left out.
+      }
+    }
+    out.sort((a, b) => (b.meta?.createdAt ?? b.file).localeCompare(a.meta?.createdAt ?? a.file));
+    return ok(out);
+  }
+
   cancel(path: string): Result<void> {
     const entry = this.benches.get(path);
     if (!entry || entry.cancelled) return ok();
@@ -327,6 +401,28 @@ export class ModelService implements Disposable {
     await this.supervisor?.dispose();
     this.supervisor = null;
   }
+}
+
+/** Lathe's metadata at the head of a saved profile (`{"lathe":{…},"traceEvents":[…]}`), or null. */
+async function readProfileMeta(file: string): Promise<ProfileMeta | null> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(16 * 1024);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    const head = buf.subarray(0, bytesRead).toString('utf8');
+    const end = head.indexOf(',"traceEvents":');
+    if (!head.startsWith('{"lathe":') || end < 0) return null;
+    return asProfileMeta(JSON.parse(head.slice('{"lathe":'.length, end)) as unknown);
+  } catch {
+    return null;
+  } finally {
+    await handle.close();
+  }
+}
+
+function asProfileMeta(meta: unknown): ProfileMeta | null {
+  const m = meta as Partial<ProfileMeta> | null;
+  return m && m.version === 1 && typeof m.createdAt === 'string' && Array.isArray(m.eps) ? (m as ProfileMeta) : null;
 }
 
 /** What an installer failure most likely means, from its output. */

@@ -176,10 +176,10 @@ export class NotebookService {
     return ok();
   }
 
-  async execute(path: string, sessionId: string, cellId: string, code: string): Promise<Result<{ runId: string }>> {
+  async execute(path: string, sessionId: string, cellId: string, code: string, opts: { profile?: boolean } = {}): Promise<Result<{ runId: string }>> {
     const at = await this.locate(path);
     if (!at.ok) return at;
-    const run = this.opts.sessions.execute(sessionId, code, { capture: true, origin: 'notebook', echo: true });
+    const run = this.opts.sessions.execute(sessionId, code, { capture: true, origin: 'notebook', echo: true, ...(opts.profile ? { profile: true } : {}) });
     if (!run.ok) return run;
     const state = this.state(at.value.key);
     state.sessionId = sessionId;

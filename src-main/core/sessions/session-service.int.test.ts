@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Events, RunInfo, RunOutput } from '../../common/contract';
+import { PROFILE_MIME, type CellProfileNode, type CellProfileReport } from '../../common/protocols/repl';
 import { EventHub } from '../event-hub';
 import { resourcesDir } from '../resources';
 import { SessionService } from './session-service';
@@ -447,5 +448,164 @@ describe.skipIf(!systemReady)('Python sessions: crashes, floods, plain Python', 
     expect(started.ok).toBe(false);
     expect(!started.ok && started.code).toBe('PYTHON_NOT_FOUND');
     expect(!started.ok && started.message).toMatch(/does not exist/);
+  });
+});
+
+// --- Profile cell and run timing (issue 6) ---------------------------------------------------------------
+
+const HOT_CELL = [
+  'def hot():',
+  '    t = 0',
+  '    for i in range(3_000_000):',
+  '        t += i * i',
+  '    return t',
+  'def cheap(n):',
+  '    return n + 1',
+  'for k in range(200):',
+  '    cheap(k)',
+  'hot()',
+  'sorted(str(i) for i in range(1000))[:1]',
+].join('\n');
+
+function profileOf(outputs: readonly RunOutput[]): CellProfileReport | undefined {
+  const shown = outputs.filter((o): o is Extract<RunOutput, { type: 'display_data' }> => o.type === 'display_data' && PROFILE_MIME in o.data);
+  expect(shown.length).toBeLessThanOrEqual(1);
+  return shown[0]?.data[PROFILE_MIME] as CellProfileReport | undefined;
+}
+
+function sumChildren(node: CellProfileNode): number {
+  return node.children.reduce((t, c) => t + c.cumtime, 0);
+}
+
+describe.skipIf(!systemReady)('Python sessions: Profile cell (cProfile) and run timing', () => {
+  let h: Harness;
+  let plainPython: string;
+
+  beforeAll(() => {
+    h = harness();
+    execFileSync(SYSTEM_PYTHON, ['-m', 'venv', '--without-pip', join(h.dir, '.venv')], { timeout: 60_000 });
+    plainPython = join(h.dir, '.venv', 'bin', 'python');
+  }, 60_000);
+
+  afterAll(async () => {
+    await h.service.dispose();
+    rmSync(h.dir, { recursive: true, force: true });
+  });
+
+  for (const mode of ['IPython', 'plain'] as const) {
+    const python = () => (mode === 'IPython' ? SYSTEM_PYTHON : plainPython);
+
+    it(`${mode}: profiles a cell only when asked, with the hot function first and the tree's root at totalS`, async () => {
+      const id = await startSession(h, python());
+      expect(h.service.get(id).ok && (h.service.get(id) as { value: { ipython: boolean } }).value.ipython).toBe(mode === 'IPython');
+
+      const plain = await run(h, id, HOT_CELL);
+      expect(plain.info.status).toBe('ok');
+      expect(profileOf(plain.outputs)).toBeUndefined();
+
+      const execution = h.service.execute(id, HOT_CELL, { capture: true, origin: 'notebook', profile: true });
+      if (!execution.ok) throw new Error(execution.message);
+      const info = await execution.value.done;
+      expect(info.status).toBe('ok');
+      expect(info.durationMs).toBeGreaterThan(0);
+      const report = profileOf(execution.value.outputs);
+      expect(report).toBeDefined();
+      const r = report!;
+      // The value of the last expression is still shown.
+      expect(resultText(execution.value.outputs)).toBe("['0']");
+
+      // The hot loop is the first row by tottime, and most of the cell's time.
+      expect(r.rows[0]!.func).toBe('hot');
+      expect(r.rows[0]!.line).toBe(1);
+      expect(r.rows[0]!.ncalls).toBe(1);
+      expect(r.rows[0]!.tottime).toBeGreaterThan(0.5 * r.totalS);
+      const tottimes = r.rows.map((x) => x.tottime);
+      expect(tottimes).toEqual([...tottimes].sort((a, b) => b - a));
+      const cheap = r.rows.find((x) => x.func === 'cheap');
+      expect(cheap?.ncalls).toBe(200);
+      expect(r.rows.find((x) => x.func === '<genexpr>')?.ncalls).toBe(1001);
+
+      // Only the cell's side: no IPython and no driver frames; the cell's pseudo-file is the root's.
+      for (const row of r.rows) {
+        expect(row.file).not.toMatch(/[/\\](IPython|traitlets)[/\\]|lathe_driver\.py$/);
+        expect(row.func).not.toMatch(/run_cell|run_code|_lsprof/);
+      }
+      expect(r.cellFile).toMatch(mode === 'IPython' ? /^<ipython-input-\d+-/ : /^<In \[\d+\]>$/);
+      expect(r.rows.every((x) => x.file === '' || x.file === r.cellFile || x.file.startsWith('/'))).toBe(true);
+
+      // The flame tree: its root is the cell, with cumtime = totalS, hot() under it, children within it.
+      expect(r.tree.func).toBe('<cell>');
+      expect(r.tree.cumtime).toBeCloseTo(r.totalS, 9);
+      expect(sumChildren(r.tree)).toBeLessThanOrEqual(r.tree.cumtime * 1.001);
+      expect(sumChildren(r.tree)).toBeGreaterThan(0.9 * r.tree.cumtime);
+      expect(r.tree.children[0]!.func).toBe('hot');
+      // The profiled time is the cell's, within the run's wall time.
+      expect(r.totalS * 1000).toBeLessThanOrEqual(info.durationMs! + 1);
+      expect(r.totalS * 1000).toBeGreaterThan(0.5 * info.durationMs!);
+
+      // A run after it is not profiled.
+      expect(profileOf((await run(h, id, 'hot()')).outputs)).toBeUndefined();
+      await h.service.stop(id);
+    });
+
+    it(`${mode}: an exception in a profiled cell is reported, and the profile of what ran is still emitted`, async () => {
+      const id = await startSession(h, python());
+      const code = ['def work():', '    return sum(range(200_000))', 'def boom():', '    work()', '    raise ValueError("bad " + "cell")', 'boom()'].join('\n');
+      const execution = h.service.execute(id, code, { capture: true, origin: 'api', profile: true });
+      if (!execution.ok) throw new Error(execution.message);
+      const info = await execution.value.done;
+      expect(info.status).toBe('error');
+      expect(info.error).toEqual({ ename: 'ValueError', evalue: 'bad cell' });
+      const error = execution.value.outputs.find((o) => o.type === 'error');
+      expect(error && error.type === 'error' && stripAnsi(error.traceback.join('\n'))).toMatch(/boom\(\)/);
+      const r = profileOf(execution.value.outputs)!;
+      expect(r).toBeDefined();
+      expect(r.rows.map((x) => x.func)).toEqual(expect.arrayContaining(['boom', 'work']));
+      const boom = r.tree.children.find((c) => c.func === 'boom');
+      expect(boom?.children.some((c) => c.func === 'work')).toBe(true);
+      expect(r.tree.cumtime).toBeCloseTo(r.totalS, 9);
+      await h.service.stop(id);
+    });
+  }
+
+  it('IPython: profiles a cell with top-level await, and the session goes on unprofiled', async () => {
+    const id = await startSession(h);
+    const code = ['import asyncio', 'def spin():', '    return sum(i for i in range(100_000))', 'async def work():', '    await asyncio.sleep(0.01)', '    return spin()', 'await work()'].join('\n');
+    const execution = h.service.execute(id, code, { capture: true, origin: 'api', profile: true });
+    if (!execution.ok) throw new Error(execution.message);
+    const info = await execution.value.done;
+    expect(info.status).toBe('ok');
+    expect(resultText(execution.value.outputs)).toBe('4999950000');
+    const r = profileOf(execution.value.outputs)!;
+    expect(r.rows.map((x) => x.func)).toEqual(expect.arrayContaining(['spin', 'work']));
+    expect(r.tree.cumtime).toBeCloseTo(r.totalS, 9);
+    expect(profileOf((await run(h, id, 'await work()')).outputs)).toBeUndefined();
+    await h.service.stop(id);
+  });
+
+  it('records the wall time of every run: api, editor, notebook and a line typed in the terminal, in the history', async () => {
+    const id = await startSession(h);
+    for (const origin of ['api', 'editor', 'notebook'] as const) {
+      const e = h.service.execute(id, 'import time; time.sleep(0.05)', { origin, capture: origin === 'notebook' });
+      if (!e.ok) throw new Error(e.message);
+      const info = await e.value.done;
+      expect(info.durationMs).toBeGreaterThanOrEqual(45);
+      expect(info.durationMs).toBeLessThan(5000);
+    }
+    const from = h.events.length;
+    h.service.input(id, 'time.sleep(0.05)\r');
+    const typed = await waitFor(() =>
+      h.events
+        .slice(from)
+        .map((e) => e.payload as RunInfo)
+        .find((p) => p.origin === 'terminal' && p.state === 'done'),
+    );
+    expect(typed.durationMs).toBeGreaterThanOrEqual(45);
+    const history = h.service.history(id);
+    if (!history.ok) throw new Error(history.message);
+    const timed = history.value.filter((r) => r.summary.includes('sleep(0.05)'));
+    expect(timed.map((r) => r.origin)).toEqual(['api', 'editor', 'notebook', 'terminal']);
+    expect(timed.every((r) => r.durationMs !== null && r.durationMs >= 45 && r.startedAt !== null)).toBe(true);
+    await h.service.stop(id);
   });
 });

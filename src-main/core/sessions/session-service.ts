@@ -22,7 +22,7 @@ import type {
 import type { Disposable } from '../../common/disposable';
 import type { OscItem } from '../../common/osc';
 import type { FromPtyHost, ToPtyHost } from '../../common/protocols/pty';
-import type { DriverMessage } from '../../common/protocols/repl';
+import type { ControlMessage, DriverMessage } from '../../common/protocols/repl';
 import { err, ok, type Result } from '../../common/result';
 import type { EventHub } from '../event-hub';
 import { Supervisor } from '../supervisor';
@@ -67,6 +67,8 @@ export interface ExecuteOptions {
   readonly capture?: boolean;
   /** Show the source in the terminal after the prompt. */
   readonly echo?: boolean;
+  /** Run under cProfile: the run's outputs get a `PROFILE_MIME` display (no profiler otherwise). */
+  readonly profile?: boolean;
 }
 
 interface Run {
@@ -76,6 +78,7 @@ interface Run {
   readonly code: string;
   readonly capture: boolean;
   readonly echo: boolean;
+  readonly profile: boolean;
   readonly outputs: RunOutput[];
   readonly listeners: Set<OutputListener>;
   readonly resolve: (info: RunInfo) => void;
@@ -283,6 +286,7 @@ export class SessionService implements Disposable {
       origin: opts.origin ?? 'api',
       capture: opts.capture ?? false,
       echo: opts.echo ?? true,
+      profile: opts.profile ?? false,
       state: 'queued',
     });
     s.queue.push(run);
@@ -449,7 +453,7 @@ export class SessionService implements Disposable {
           s.terminalRuns += 1;
           run = this.newRun(
             s,
-            { code: m.code ?? '', origin: 'terminal', capture: false, echo: false, state: 'running' },
+            { code: m.code ?? '', origin: 'terminal', capture: false, echo: false, profile: false, state: 'running' },
             { driverId: m.id, runId: `${m.id}.${s.terminalRuns}` },
           );
         } else if (s.sent && s.sent.driverId === m.id) {
@@ -565,11 +569,8 @@ export class SessionService implements Disposable {
     const run = s.queue.shift();
     if (!run) return;
     s.sent = run;
-    this.host.send({
-      t: 'control',
-      session: s.info.id,
-      message: { op: 'run', id: run.info.runId, code: Buffer.from(run.code, 'utf8').toString('base64'), echo: run.echo, vars: true },
-    });
+    const message: ControlMessage = { op: 'run', id: run.info.runId, code: Buffer.from(run.code, 'utf8').toString('base64'), echo: run.echo, vars: true };
+    this.host.send({ t: 'control', session: s.info.id, message: run.profile ? { ...message, profile: true } : message });
     this.update(s, { state: 'busy' });
   }
 
@@ -577,7 +578,7 @@ export class SessionService implements Disposable {
 
   private newRun(
     s: Session,
-    o: { code: string; origin: RunInfo['origin']; capture: boolean; echo: boolean; state: RunInfo['state'] },
+    o: { code: string; origin: RunInfo['origin']; capture: boolean; echo: boolean; profile: boolean; state: RunInfo['state'] },
     ids?: { driverId: string; runId: string },
   ): Run {
     let resolve!: (info: RunInfo) => void;
@@ -601,6 +602,7 @@ export class SessionService implements Disposable {
       code: o.code,
       capture: o.capture,
       echo: o.echo,
+      profile: o.profile,
       outputs: [],
       listeners: new Set(),
       resolve,

@@ -8,6 +8,8 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import type { GraphData, GraphNode } from '../../../src-main/common/onnx/model-types';
+import { heatColour, heatScale } from '../profile/heat';
+import { formatShare } from '../profile/table';
 import { epColour } from './categories';
 import { nodeDetails, scopesOf } from './details';
 import type { DrawState } from './draw';
@@ -27,12 +29,16 @@ export interface GraphViewProps {
   /** Node name → EP that ran it, from the last run's profile. */
   placement?: Readonly<Record<string, string>> | null;
   onSelect?: (node: GraphNode | null) => void;
+  /** A profile's heat map, node name → share of the run (0..1): boxes are coloured by it, with a legend. */
+  heat?: Readonly<Record<string, number>> | null;
+  /** Select (and centre) the op box of this node name; null clears. Undefined: the view keeps its own selection. */
+  selectedName?: string | null;
 }
 
 type LayoutState = { status: 'loading'; nodes: number; since: number } | { status: 'ready'; layout: GraphLayout } | { status: 'error'; message: string };
 
 export function GraphView(props: GraphViewProps) {
-  const { graph, modelKey, placement, onSelect } = props;
+  const { graph, modelKey, placement, onSelect, heat, selectedName } = props;
   const [path, setPath] = useState<SubgraphStep[]>([]);
   const current = useMemo(() => subgraphAt(graph, path) ?? graph, [graph, path]);
   const [attempt, setAttempt] = useState(0);
@@ -40,6 +46,8 @@ export function GraphView(props: GraphViewProps) {
   const layout = layoutState.status === 'ready' ? layoutState.layout : null;
 
   const [selected, setSelected] = useState(-1);
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
   const [query, setQuery] = useState('');
   const [hitIndex, setHitIndex] = useState(-1);
   const [colourBy, setColourBy] = useState<'op' | 'ep'>('op');
@@ -59,16 +67,31 @@ export function GraphView(props: GraphViewProps) {
   const hits = useMemo(() => (layout ? searchNodes(layout.nodes, query) : []), [layout, query]);
   const hitSet = useMemo(() => new Set(hits), [hits]);
   const selectedNode = layout && selected >= 0 ? (current.nodes[layout.nodes[selected]!.nodeIndex] ?? null) : null;
-  const byEp = colourBy === 'ep' && !!placement;
+  const byEp = colourBy === 'ep' && !!placement && !heat;
+  const scale = useMemo(() => (heat ? heatScale(heat) : 0), [heat]);
   const drawState = useMemo<DrawState>(
     () => ({
       selected,
       hits: hitSet,
       currentHit: hitIndex >= 0 ? (hits[hitIndex] ?? -1) : -1,
       epOf: byEp ? (n) => (n.kind === 'op' ? (placement?.[n.name] ?? null) : null) : null,
+      heat: heat ? { of: (n) => (n.kind === 'op' ? (heat[n.name] ?? null) : null), scale } : null,
     }),
-    [selected, hitSet, hits, hitIndex, byEp, placement],
+    [selected, hitSet, hits, hitIndex, byEp, placement, heat, scale],
   );
+
+  // Selection from outside (a profile table's row): select the box of that name and centre it.
+  useEffect(() => {
+    if (selectedName === undefined || !layout) return;
+    if (selectedName === null || selectedName === '') {
+      setSelected(-1);
+      return;
+    }
+    const i = layout.nodes.findIndex((n) => n.kind === 'op' && n.name === selectedName);
+    // A node clicked here comes back as selectedName: it is on screen already, so the view stays put.
+    if (i >= 0 && i !== selectedRef.current) handle.current.controller?.reveal(i);
+    setSelected(i);
+  }, [selectedName, layout]);
 
   const select = useCallback(
     (i: number) => {
@@ -122,7 +145,14 @@ export function GraphView(props: GraphViewProps) {
   const nodeCount = current.nodes.length;
 
   return (
-    <div className="graph-view" data-testid="graph-view" data-state={layoutState.status} onKeyDown={onRootKey}>
+    <div
+      className="graph-view"
+      data-testid="graph-view"
+      data-state={layoutState.status}
+      data-selected={selectedNode?.name ?? ''}
+      data-heat={heat ? 'on' : undefined}
+      onKeyDown={onRootKey}
+    >
       <div className="graph-toolbar" role="toolbar" aria-label="Graph">
         <button className="graph-tool" onClick={() => handle.current.controller?.zoomBy(1 / 1.25)} title="Zoom out (-)" aria-label="Zoom out">
           −
@@ -136,7 +166,8 @@ export function GraphView(props: GraphViewProps) {
         <button className="graph-tool" onClick={() => handle.current.controller?.fit()} title="Fit to view (0)">
           Fit
         </button>
-        {placement && (
+        {heat && <HeatLegend scale={scale} />}
+        {placement && !heat && (
           <>
             <span className="graph-sep" />
             <label className="graph-legend">
@@ -304,6 +335,22 @@ function EpLegend({ placement }: { placement: Readonly<Record<string, string>> }
       <span>
         <span className="graph-swatch" style={{ background: 'var(--graph-cat-other)' }} />
         not placed
+      </span>
+    </span>
+  );
+}
+
+/** The heat map's ramp: from no time to the hottest node's share. */
+function HeatLegend({ scale }: { scale: number }) {
+  const stops = [0, 0.25, 0.5, 0.75, 1].map((t) => heatColour(t * t * scale, scale)).join(', ');
+  return (
+    <span className="graph-legend" data-testid="graph-heat-legend" title="Node colour: its share of the profiled run time">
+      Share of run time
+      <span className="graph-heat-ramp" style={{ background: `linear-gradient(to right, ${stops})` }} aria-hidden="true" />
+      <span className="mv-mono">0 – {formatShare(scale)}</span>
+      <span>
+        <span className="graph-swatch" style={{ background: 'var(--graph-cat-other)' }} />
+        not profiled
       </span>
     </span>
   );

@@ -6,7 +6,7 @@ import { drawGraph, readPalette, type DrawState, type Palette } from './draw';
 import type { GraphLayout } from './layout';
 import { buildIndex, centreOn, fitView, initialView, panBy, toLayout, zoomAt, type SpatialIndex, type View } from './viewport';
 
-const NO_STATE: DrawState = { selected: -1, hits: new Set(), currentHit: -1, epOf: null };
+const NO_STATE: DrawState = { selected: -1, hits: new Set(), currentHit: -1, epOf: null, heat: null };
 
 export class CanvasController {
   private view: View = { x: 0, y: 0, k: 1 };

@@ -3,6 +3,7 @@
  * it), boxes batched by colour (one path per fill), all edges in one path, and text only when zoomed in
  * far enough to read it. Colours come from graph.css's variables, read once per theme.
  */
+import { heatColour, heatTextColour } from '../profile/heat';
 import { OP_CATEGORIES, epColour, type OpCategory } from './categories';
 import { TOGGLE_WIDTH, type GraphLayout, type LaidOutNode } from './layout';
 import { NAME_ZOOM, TEXT_ZOOM, query, visibleRect, type SpatialIndex, type View } from './viewport';
@@ -50,6 +51,8 @@ export interface DrawState {
   readonly currentHit: number;
   /** Per box, the EP colour when colouring by EP (null: by op category). */
   readonly epOf: ((node: LaidOutNode) => string | null) | null;
+  /** A profile's heat map: per op box its share of the run (null: not profiled), and the ramp's top. Wins over epOf. */
+  readonly heat?: { readonly of: (node: LaidOutNode) => number | null; readonly scale: number } | null;
 }
 
 /** Per-layout text cut to fit its box, measured once (measureText is the costly part of text). */
@@ -69,7 +72,7 @@ export function drawGraph(ctx: CanvasRenderingContext2D, layout: GraphLayout, in
   drawEdges(ctx, layout, seen.edges, palette, state.selected, px, detailed);
   drawBoxes(ctx, layout, seen.nodes, palette, state, detailed);
   drawHighlights(ctx, layout, seen.nodes, palette, state, px);
-  if (detailed) drawLabels(ctx, layout, seen.nodes, palette, view.k >= NAME_ZOOM);
+  if (detailed) drawLabels(ctx, layout, seen.nodes, palette, view.k >= NAME_ZOOM, state.heat ?? null);
 }
 
 function drawEdges(ctx: CanvasRenderingContext2D, layout: GraphLayout, edges: readonly number[], palette: Palette, selected: number, px: number, arrows: boolean): void {
@@ -115,6 +118,10 @@ function arrowHead(ctx: CanvasRenderingContext2D, p: readonly number[]): void {
 
 function fillOf(node: LaidOutNode, palette: Palette, state: DrawState): string {
   if (node.kind !== 'op') return palette.pill;
+  if (state.heat) {
+    const share = state.heat.of(node);
+    return share === null ? palette.category.other : heatColour(share, state.heat.scale);
+  }
   const ep = state.epOf?.(node);
   if (ep !== undefined && state.epOf) return ep === null ? palette.category.other : epColour(ep);
   return palette.category[node.category as OpCategory];
@@ -169,7 +176,7 @@ function drawHighlights(ctx: CanvasRenderingContext2D, layout: GraphLayout, visi
   if (state.selected >= 0) ring(state.selected, palette.selected, Math.max(3 * px, 3));
 }
 
-function drawLabels(ctx: CanvasRenderingContext2D, layout: GraphLayout, nodes: readonly number[], palette: Palette, withNames: boolean): void {
+function drawLabels(ctx: CanvasRenderingContext2D, layout: GraphLayout, nodes: readonly number[], palette: Palette, withNames: boolean, heat: DrawState['heat']): void {
   let cache = fitted.get(layout);
   if (!cache) fitted.set(layout, (cache = new Map()));
   ctx.textBaseline = 'middle';
@@ -179,18 +186,21 @@ function drawLabels(ctx: CanvasRenderingContext2D, layout: GraphLayout, nodes: r
     const toggle = n.subgraphs > 0 ? TOGGLE_WIDTH : 0;
     const room = n.w - 16 - toggle;
     if (n.kind === 'op') {
+      // On a heat fill the pale end needs dark text.
+      const share = heat ? heat.of(n) : null;
+      const text = share === null || !heat ? palette.nodeText : heatTextColour(share, heat.scale);
       ctx.font = `600 12px ${palette.font}`;
-      ctx.fillStyle = palette.nodeText;
+      ctx.fillStyle = text;
       const showName = withNames && n.name !== '';
       ctx.fillText(fit(ctx, cache, i * 2, n.label, room), n.x + 8, n.y + (showName ? 14 : n.h / 2));
       if (showName) {
         ctx.font = `11px ${palette.font}`;
-        ctx.fillStyle = palette.nodeTextMuted;
+        ctx.fillStyle = text === palette.nodeText ? palette.nodeTextMuted : text;
         ctx.fillText(fit(ctx, cache, i * 2 + 1, n.name, room), n.x + 8, n.y + 29);
       }
       if (toggle) {
         ctx.font = `12px ${palette.font}`;
-        ctx.fillStyle = palette.nodeText;
+        ctx.fillStyle = text;
         ctx.fillText('▸', n.x + n.w - toggle + 2, n.y + n.h / 2);
       }
     } else {
