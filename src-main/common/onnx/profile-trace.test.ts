@@ -179,6 +179,22 @@ describe('ORT traces (real, optimisation disabled)', () => {
   });
 });
 
+describe('ORT traces with a GPU EP', () => {
+  it('nodes of an EP other than the CPU get their own lane per thread ("cuda · thread 7")', () => {
+    const node = (name: string, provider: string, ts: number) => ({
+      cat: 'Node', name: `${name}_kernel_time`, ph: 'X', pid: 1, tid: 7, ts, dur: 10, args: { op_name: 'Conv', provider },
+    });
+    const text = JSON.stringify([node('conv', 'CUDAExecutionProvider', 0), node('shape', 'CPUExecutionProvider', 20), node('conv2', 'CUDAExecutionProvider', 40)]);
+    const parsed = parseTrace(text);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const { timeline, byEp } = parsed.value.summary;
+    expect(timeline.lanes).toEqual(['cuda · thread 7', 'thread 7']);
+    expect(byEp).toEqual({ cuda: 2, cpu: 1 });
+    const laneOfSpan = (i: number) => timeline.spans[i * 4];
+    expect([laneOfSpan(0), laneOfSpan(1), laneOfSpan(2)]).toEqual([0, 1, 0]);
+  });
+});
+
 describe('torch.profiler traces', () => {
   it("Debian torch's export_chrome_trace (legacy autograd profiler): aggregated by op name", () => {
     const s = summaryOf('small_cnn.torch.json');

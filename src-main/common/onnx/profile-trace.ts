@@ -211,7 +211,7 @@ function summarise(events: readonly unknown[]): Result<ProfileSummary> {
 
   // The timeline, packed as it is read: absolute starts, rebased at the end.
   const laneIndex = new Map<unknown, number>();
-  const laneKeys: { pid: unknown; tid: unknown; cuda: boolean }[] = [];
+  const laneKeys: { pid: unknown; tid: unknown; cuda: boolean; ep: string }[] = [];
   const nameIndex = new Map<string, number>();
   const names: string[] = [];
   const ops: string[] = [];
@@ -229,14 +229,16 @@ function summarise(events: readonly unknown[]): Result<ProfileSummary> {
   let pidOfLanes: unknown = undefined;
   let manyPids = false;
 
-  const laneOf = (pid: unknown, tid: unknown, cuda: boolean): number => {
+  const laneOf = (pid: unknown, tid: unknown, cuda: boolean, ep = ''): number => {
     // One key per (pid, tid): numbers and strings both occur (torch's legacy pid is "CPU functions").
-    const key = pid === undefined ? tid : `${String(pid)}\u0000${String(tid)}${cuda ? '\u0000c' : ''}`;
+    // ORT nodes of an EP other than the CPU get lanes of their own: a lane per thread and per EP.
+    const base = pid === undefined ? tid : `${String(pid)}\u0000${String(tid)}${cuda ? '\u0000c' : ''}`;
+    const key = ep ? `${String(base)}\u0000ep:${ep}` : base;
     let lane = laneIndex.get(key);
     if (lane === undefined) {
       lane = laneKeys.length;
       laneIndex.set(key, lane);
-      laneKeys.push({ pid, tid, cuda });
+      laneKeys.push({ pid, tid, cuda, ep });
       if (lane === 0) pidOfLanes = pid;
       else if (pid !== pidOfLanes) manyPids = true;
     }
@@ -320,7 +322,7 @@ function summarise(events: readonly unknown[]): Result<ProfileSummary> {
           if (dur < acc.minUs) acc.minUs = dur;
           if (dur > acc.maxUs) acc.maxUs = dur;
         }
-        addSpan(laneOf(undefined, e.tid, false), acc.nameIndex, ts, dur);
+        addSpan(laneOf(undefined, e.tid, false, acc.ep !== 'cpu' ? acc.ep : ''), acc.nameIndex, ts, dur);
       } else {
         (name === 'model_run' ? runs : sessionSpans).push({ name, startUs: ts, durUs: dur });
         addSpan(laneOf(undefined, e.tid, false), nameOf(name, ''), ts, dur);
@@ -426,10 +428,10 @@ function summarise(events: readonly unknown[]): Result<ProfileSummary> {
   }
   const opRows: ProfileOpRow[] = [...byOp.values()].map((o) => ({ ...o, share: shareOf(o.totalUs) })).sort((x, y) => y.totalUs - x.totalUs);
 
-  const lanes = laneKeys.map(({ pid, tid, cuda }) => {
+  const lanes = laneKeys.map(({ pid, tid, cuda, ep }) => {
     const thread = tid === undefined ? 'no thread' : cuda ? `stream ${String(tid)}` : `thread ${String(tid)}`;
     const who = cuda ? `cuda · ${manyPids && pid !== undefined ? `${String(pid)} · ` : ''}` : manyPids && pid !== undefined ? `${String(pid)} · ` : '';
-    return who + thread;
+    return (ep ? `${ep} · ` : '') + who + thread;
   });
 
   return ok({
