@@ -261,7 +261,7 @@ function Results({ path, info, profile, selected, tab }: { path: string; info: M
       )}
       {tab === 'timeline' && (
         <div role="tabpanel" aria-label="Timeline">
-          <TimelineView timeline={summary.timeline} selected={selected} onSelect={select} />
+          <TimelineView timeline={summary.timeline} selected={selected} onSelect={select} focus={runsRange(summary.runs)} />
         </div>
       )}
     </Section>
@@ -297,4 +297,10 @@ function ResultTabs({ path, current }: { path: string; current: ResultsTab }) {
       ))}
     </div>
   );
+}
+
+/** From the first profiled run's start to the last one's end (null without runs). */
+function runsRange(runs: readonly { readonly startUs: number; readonly durUs: number }[]): { startUs: number; endUs: number } | null {
+  if (runs.length === 0) return null;
+  return { startUs: Math.min(...runs.map((r) => r.startUs)), endUs: Math.max(...runs.map((r) => r.startUs + r.durUs)) };
 }

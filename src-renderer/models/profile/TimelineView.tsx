@@ -12,6 +12,7 @@ import {
   ROW_H,
   buildIndex,
   clampView,
+  fitRange,
   fitView,
   hitTest,
   hueOf,
@@ -39,14 +40,29 @@ interface Hover {
   readonly y: number;
 }
 
-export function TimelineView({ timeline, selected, onSelect }: { timeline: Timeline; selected: string | null; onSelect: (name: string | null) => void }) {
+/**
+ * `focus`: the range to show first, e.g. the profiled runs (the session's loading and initialisation,
+ * often longer than all the runs, stay one "Fit" away).
+ */
+export function TimelineView({
+  timeline,
+  selected,
+  onSelect,
+  focus = null,
+}: {
+  timeline: Timeline;
+  selected: string | null;
+  onSelect: (name: string | null) => void;
+  focus?: { readonly startUs: number; readonly endUs: number } | null;
+}) {
   const index = useMemo(() => buildIndex(timeline), [timeline]);
   const lanes = useMemo(() => layoutLanes(index), [index]);
   const host = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [size, setSize] = useState({ w: 0, h: Math.min(MAX_H, AXIS_H + lanes.total + 4) });
   const timeWidth = Math.max(1, size.w - LABEL_W);
-  const [view, setView] = useState<TimeView>(() => fitView(index.endUs, 800));
+  const first = (width: number): TimeView => (focus && focus.endUs > focus.startUs ? fitRange(focus.startUs, focus.endUs, width) : fitView(index.endUs, width));
+  const [view, setView] = useState<TimeView>(() => first(800));
   const [scrollY, setScrollY] = useState(0);
   const [hover, setHover] = useState<Hover | null>(null);
   const [range, setRange] = useState<{ a: number; b: number } | null>(null);
@@ -64,7 +80,7 @@ export function TimelineView({ timeline, selected, onSelect }: { timeline: Timel
     return () => ro.disconnect();
   }, [lanes.total]);
   useEffect(() => {
-    setView(fitView(index.endUs, Math.max(1, (host.current?.clientWidth ?? 800) - LABEL_W)));
+    setView(first(Math.max(1, (host.current?.clientWidth ?? 800) - LABEL_W)));
     setRange(null);
     setScrollY(0);
   }, [index]);

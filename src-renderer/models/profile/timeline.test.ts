@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTrace } from '../../../src-main/common/onnx/profile-trace';
 import resnetTrace from '../../../src-main/common/onnx/__fixtures__/traces/resnet18.ort.json?raw';
 import { timelineOf } from './fixtures';
-import { LANE_GAP, LANE_HEADER, ROW_H, buildIndex, clampView, fitView, hitTest, hueOf, layoutLanes, panBy, rangeSum, revealRange, ticks, visibleBoxes, zoomAt } from './timeline';
+import { LANE_GAP, LANE_HEADER, ROW_H, buildIndex, clampView, fitRange, fitView, hitTest, hueOf, layoutLanes, panBy, rangeSum, revealRange, ticks, visibleBoxes, zoomAt } from './timeline';
 
 // A run with two nodes inside it on thread 1, one node on thread 2.
 const tl = timelineOf(
@@ -164,5 +164,12 @@ describe('colours', () => {
     const hues = new Set(['Conv', 'Relu', 'Gemm', 'Add', 'MaxPool', 'Flatten', 'QuantizeLinear', 'DequantizeLinear'].map(hueOf));
     expect(hues.size).toBeGreaterThanOrEqual(6);
     for (const h of hues) expect(h).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('fitRange', () => {
+  it('shows the range with a 2% margin each side, never before the trace starts', () => {
+    expect(fitRange(1000, 2000, 104)).toEqual({ t0: 980, usPerPx: 10 });
+    expect(fitRange(0, 100, 104).t0).toBe(0);
   });
 });

@@ -102,6 +102,13 @@ export function fitView(endUs: number, width: number): TimeView {
   return { t0: 0, usPerPx: span / Math.max(1, width) };
 }
 
+/** A view showing [startUs, endUs] (e.g. the profiled runs, without the session's loading), with a 2% margin. */
+export function fitRange(startUs: number, endUs: number, width: number): TimeView {
+  const span = Math.max(endUs - startUs, 1);
+  const margin = span * 0.02;
+  return { t0: Math.max(0, startUs - margin), usPerPx: (span + 2 * margin) / Math.max(1, width) };
+}
+
 /** Keep the view within the trace (a little margin), and the zoom between 1 ns/px and the whole trace. */
 export function clampView(v: TimeView, endUs: number, width: number): TimeView {
   const w = Math.max(1, width);
