@@ -18,11 +18,11 @@
  *
  * Usage: node bench/profile-parse.mjs [--runs N] [--rounds N] [--no-build] [--json FILE] [--help]
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build as viteBuild } from 'vite';
+import { makeChainTrace } from './lib-traces.mjs';
 import { REPO, cli, figure, fmtBytes, fmtMs, fmtRatio, loadLine, machine, median, now, printFigures, printTable, runBenchmark, tempDir } from './lib.mjs';
 
 const args = cli(import.meta.url, {
@@ -31,42 +31,8 @@ const args = cli(import.meta.url, {
 });
 const RUNS = Math.max(1, Number(args.runs) || 80);
 const ROUNDS = Math.max(1, Number(args.rounds) || 5);
-const PYTHON = '/usr/bin/python3';
 const NODES = 400;
-const PROFILER = join(REPO, 'src-main', 'common', 'onnx', '__fixtures__', 'traces', 'ort-profile.mjs');
 
-const MODEL_PY = `
-import sys, numpy as np, onnx
-from onnx import helper, TensorProto, numpy_helper
-n = int(sys.argv[2])
-rng = np.random.default_rng(0)
-ops = ['MatMul', 'Add', 'Relu', 'Mul', 'Sigmoid', 'Tanh', 'Sub', 'Abs']
-nodes, inits, x = [], [], 'x'
-for i in range(n):
-    op = ops[i % len(ops)]
-    y = f'v{i}'
-    if op == 'MatMul':
-        inits.append(numpy_helper.from_array((rng.standard_normal((64, 64)) * 0.1).astype(np.float32), f'w{i}'))
-        nodes.append(helper.make_node(op, [x, f'w{i}'], [y], name=f'block{i // 8}/{op}_{i}'))
-    elif op in ('Add', 'Mul', 'Sub'):
-        inits.append(numpy_helper.from_array(rng.standard_normal((64,)).astype(np.float32), f'c{i}'))
-        nodes.append(helper.make_node(op, [x, f'c{i}'], [y], name=f'block{i // 8}/{op}_{i}'))
-    else:
-        nodes.append(helper.make_node(op, [x], [y], name=f'block{i // 8}/{op}_{i}'))
-    x = y
-graph = helper.make_graph(nodes, 'chain', [helper.make_tensor_value_info('x', TensorProto.FLOAT, [1, 64])],
-                          [helper.make_tensor_value_info(x, TensorProto.FLOAT, [1, 64])], inits)
-model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 13)], producer_name='lathe-bench')
-model.ir_version = 8
-onnx.checker.check_model(model)
-onnx.save(model, sys.argv[1])
-`;
-
-function sh(command, argv) {
-  const r = spawnSync(command, argv, { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`${command} ${argv.slice(0, 2).join(' ')}… failed (exit ${r.status ?? r.signal}):\n${r.stderr}`);
-  return r.stdout;
-}
 
 /** parseTrace, bundled from source by Vite (SSR, ES module) and imported. */
 async function loadParser(dir) {
@@ -94,8 +60,7 @@ await runBenchmark(args, async () => {
   console.log(`Generating a ${NODES}-node model (onnx.helper) and profiling ${RUNS} runs with onnxruntime-node…`);
   const model = join(dir, 'chain400.onnx');
   const trace = join(dir, 'chain400.trace.json');
-  sh(PYTHON, ['-c', MODEL_PY, model, String(NODES)]);
-  sh(process.execPath, [PROFILER, model, trace, '--runs', String(RUNS), '--opt', 'disabled', '--intra', '1']);
+  makeChainTrace(model, trace, { nodes: NODES, runs: RUNS });
   const text = readFileSync(trace, 'utf8');
   const bytes = Buffer.byteLength(text);
   console.log(`Trace: ${fmtBytes(bytes)}.`);

@@ -31,10 +31,10 @@
  * Usage: node bench/profile-timeline.mjs [--runs N] [--trace-runs N] [--zoom-presses N] [--pan-ms MS] [--no-build] [--json FILE] [--help]
  */
 /* global document, window, requestAnimationFrame, CanvasRenderingContext2D */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO, build, cli, figure, fmtBytes, fmtMs, installProbe, launchChromium, loadLine, machine, max, median, newPage, percentile, printFigures, readProbe, runBenchmark, startLathe, tempDir } from './lib.mjs';
+import { makeChainTrace } from './lib-traces.mjs';
+import { build, cli, figure, fmtBytes, fmtMs, installProbe, launchChromium, loadLine, machine, max, median, newPage, percentile, printFigures, readProbe, runBenchmark, startLathe, tempDir } from './lib.mjs';
 
 const args = cli(import.meta.url, {
   runs: { type: 'string', default: '2' },
@@ -50,49 +50,13 @@ const FRAME_GOAL_MS = 100;
 const NODES = 400;
 const MODEL = 'model.onnx';
 const TRACE = 'big-trace.json';
-const PYTHON = process.env.LATHE_BENCH_PYTHON ?? '/usr/bin/python3';
-const PROFILER = join(REPO, 'src-main', 'common', 'onnx', '__fixtures__', 'traces', 'ort-profile.mjs');
 
-// The same model as bench/profile-parse.mjs: NODES nodes in one chain, 8 op types, small tensors.
-const MODEL_PY = `
-import sys, numpy as np, onnx
-from onnx import helper, TensorProto, numpy_helper
-n = int(sys.argv[2])
-rng = np.random.default_rng(0)
-ops = ['MatMul', 'Add', 'Relu', 'Mul', 'Sigmoid', 'Tanh', 'Sub', 'Abs']
-nodes, inits, x = [], [], 'x'
-for i in range(n):
-    op = ops[i % len(ops)]
-    y = f'v{i}'
-    if op == 'MatMul':
-        inits.append(numpy_helper.from_array((rng.standard_normal((64, 64)) * 0.1).astype(np.float32), f'w{i}'))
-        nodes.append(helper.make_node(op, [x, f'w{i}'], [y], name=f'block{i // 8}/{op}_{i}'))
-    elif op in ('Add', 'Mul', 'Sub'):
-        inits.append(numpy_helper.from_array(rng.standard_normal((64,)).astype(np.float32), f'c{i}'))
-        nodes.append(helper.make_node(op, [x, f'c{i}'], [y], name=f'block{i // 8}/{op}_{i}'))
-    else:
-        nodes.append(helper.make_node(op, [x], [y], name=f'block{i // 8}/{op}_{i}'))
-    x = y
-graph = helper.make_graph(nodes, 'chain', [helper.make_tensor_value_info('x', TensorProto.FLOAT, [1, 64])],
-                          [helper.make_tensor_value_info(x, TensorProto.FLOAT, [1, 64])], inits)
-model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 13)], producer_name='lathe-bench')
-model.ir_version = 8
-onnx.checker.check_model(model)
-onnx.save(model, sys.argv[1])
-`;
-
-function sh(command, argv) {
-  const r = spawnSync(command, argv, { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`${command} ${argv.slice(0, 2).join(' ')}… failed (exit ${r.status ?? r.signal}):\n${r.stderr}`);
-  return r.stdout;
-}
 
 /** The model and its trace in `project`; the trace's node spans counted from ORT's own events. */
 function makeTrace(project) {
   const model = join(project, MODEL);
   const trace = join(project, TRACE);
-  sh(PYTHON, ['-c', MODEL_PY, model, String(NODES)]);
-  sh(process.execPath, [PROFILER, model, trace, '--runs', String(TRACE_RUNS), '--opt', 'disabled', '--intra', '1']);
+  makeChainTrace(model, trace, { nodes: NODES, runs: TRACE_RUNS });
   const text = readFileSync(trace, 'utf8');
   const events = JSON.parse(text);
   const nodeSpans = events.filter((e) => e.cat === 'Node' && e.ph === 'X').length;

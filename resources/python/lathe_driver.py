@@ -1708,6 +1708,18 @@ class Driver(object):
 DRIVER = None
 
 
+def emit_marker(msg):
+    """A marker through the session's private channel, for the ``lathe`` helper package
+    (resources/python/lathe: ``lathe.watch``, ``lathe.log``).  The package finds this function as
+    ``sys.modules["lathe_driver"].emit_marker`` (registered by ``main``), so markers always carry the
+    session's nonce and never go through printed text.  False when there is no session to send to."""
+    driver = DRIVER
+    if driver is None or driver.channel.prefix is None:
+        return False
+    driver.channel.emit(msg)
+    return True
+
+
 def _prepare_process():
     """What ``python -i`` would give: argv [''], the working directory first on sys.path."""
     sys.argv = [""]
@@ -1732,6 +1744,9 @@ def main():
             out.flush()
             sys.exit(2)
     _prepare_process()
+    # The driver runs as __main__ (and IPython later replaces sys.modules["__main__"]): register it under
+    # its own name, so that the ``lathe`` package reaches ``emit_marker`` above rather than a fresh copy.
+    sys.modules.setdefault("lathe_driver", sys.modules[__name__])
     DRIVER = driver = Driver(out, nonce, control, standalone=control is None)
     driver.setup()
     driver.channel.emit({

@@ -63,6 +63,8 @@ export const methodNameList = [
   'profiles.capture',
   'profiles.list',
   'profiles.open',
+  'grads.history',
+  'grads.export',
   'settings.get',
   'settings.update',
   'settings.readFile',
@@ -87,6 +89,7 @@ export const eventNameList = [
   'models.progress',
   'models.install',
   'models.runner',
+  'grads.batch',
 ] as const satisfies readonly EventName[];
 
 /** Fails to compile, naming the missing names, when a list lacks one of the contract's names. */

@@ -7,7 +7,7 @@ import { ok } from './result';
 describe('the contract shape table', () => {
   it('lists every method once, grouped by domain', () => {
     expect(new Set(methodNames).size).toBe(methodNames.length);
-    for (const name of methodNames) expect(name).toMatch(/^(app|workspace|settings|interpreters|sessions|notebooks|models|profiles)\.[a-z][A-Za-z]+$/);
+    for (const name of methodNames) expect(name).toMatch(/^(app|workspace|settings|interpreters|sessions|notebooks|models|profiles|grads)\.[a-z][A-Za-z]+$/);
     expect(methodNames).toContain('workspace.read');
     expect(isMethodName('workspace.read')).toBe(true);
     expect(isMethodName('toString')).toBe(false);

@@ -17,6 +17,7 @@ import type { ModelInfo } from './onnx/model-types';
 import type { BenchmarkFile } from './onnx/benchmark-record';
 import type { RunResult } from './protocols/onnx';
 import type { ProfileEntry, ProfileFile } from './onnx/profile-types';
+import type { GradBatch, GradHistory } from './protocols/grads';
 import type { InputSpec, TensorSummary } from './tensor/tensor-types';
 
 export type { MimeBundle, RunStatus, VariableInfo, VariableStats, VariablesSnapshot } from './protocols/repl';
@@ -385,6 +386,11 @@ export interface Api {
   >;
   /** The profiles in .lathe/profiles/, newest first. */
   'profiles.list': Call<NoArgs, readonly ProfileEntry[]>;
+
+  /** What `lathe.watch`/`lathe.log` sent from a session so far (after a reload; live batches are `grads.batch`). */
+  'grads.history': Call<{ sessionId: string }, GradHistory>;
+  /** Write a session's gradient samples (one watch, or all) as CSV or JSON into the project (atomic). */
+  'grads.export': Call<{ sessionId: string; watch: string | null; format: 'csv' | 'json'; path: string }, void>;
   /** Open (import) any Chrome trace JSON in the project: ORT's, torch.profiler's, or a saved profile. */
   'profiles.open': Call<{ path: string }, ProfileFile>;
 
@@ -568,6 +574,8 @@ export const methods = {
     runs: z.number().int().min(1).max(10_000),
   }),
   'profiles.list': noArgs,
+  'grads.history': z.object({ sessionId: z.string().max(64) }),
+  'grads.export': z.object({ sessionId: z.string().max(64), watch: z.string().max(64).nullable(), format: z.enum(['csv', 'json']), path: relPath.min(1) }),
   'profiles.open': z.object({ path: relPath.min(1) }),
 
   'settings.get': noArgs,
@@ -623,6 +631,8 @@ export interface Events {
   };
   /** The GPU support installer: its output lines, then done or failed (with the error). */
   'models.install': { readonly state: 'running' | 'done' | 'failed'; readonly text: string };
+  /** Gradient samples and logged scalars from a session's `lathe.watch`/`lathe.log`, batched (about 100 ms). */
+  'grads.batch': GradBatch;
   /** The onnx runner process: running, restarting after a crash (bounded), or failed for good. */
   'models.runner': { readonly state: 'running' | 'restarting' | 'failed'; readonly restarts: number; readonly message: string | null };
 }
@@ -648,6 +658,7 @@ export const events = {
   'models.progress': true,
   'models.install': true,
   'models.runner': true,
+  'grads.batch': true,
 } as const satisfies { [E in EventName]: true };
 
 export const eventNames = Object.keys(events) as EventName[];

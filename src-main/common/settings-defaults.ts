@@ -16,6 +16,13 @@ export interface Settings {
   readonly 'editor.wordWrap': 'off' | 'on';
   readonly 'editor.minimap': boolean;
   readonly 'editor.fontFamily': string;
+  /** Gradients panel alerts: a norm under this for `gradients.vanishingSteps` logged steps in a row is vanishing. */
+  readonly 'gradients.vanishingNorm': number;
+  readonly 'gradients.vanishingSteps': number;
+  /** A norm over this is exploding. */
+  readonly 'gradients.explodingNorm': number;
+  /** A norm this many times the last logged one is a jump. */
+  readonly 'gradients.jumpFactor': number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -26,6 +33,10 @@ export const DEFAULT_SETTINGS: Settings = {
   'editor.wordWrap': 'off',
   'editor.minimap': false,
   'editor.fontFamily': "'JetBrains Mono', 'Fira Code', Menlo, Consolas, 'DejaVu Sans Mono', monospace",
+  'gradients.vanishingNorm': 1e-7,
+  'gradients.vanishingSteps': 5,
+  'gradients.explodingNorm': 1e3,
+  'gradients.jumpFactor': 10,
 };
 
 export interface Keybinding {

@@ -19,6 +19,10 @@ export const settingsSchema = z
     'editor.wordWrap': z.enum(['off', 'on']).default(D['editor.wordWrap']),
     'editor.minimap': z.boolean().default(D['editor.minimap']),
     'editor.fontFamily': z.string().max(200).default(D['editor.fontFamily']),
+    'gradients.vanishingNorm': z.number().positive().max(1).default(D['gradients.vanishingNorm']),
+    'gradients.vanishingSteps': z.number().int().min(1).max(10_000).default(D['gradients.vanishingSteps']),
+    'gradients.explodingNorm': z.number().positive().default(D['gradients.explodingNorm']),
+    'gradients.jumpFactor': z.number().gt(1).max(1e12).default(D['gradients.jumpFactor']),
   })
   .strict() satisfies z.ZodType<Settings>;
 

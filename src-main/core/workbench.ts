@@ -5,9 +5,14 @@
 import type { AppInfo, Handlers, ProjectInfo } from '../common/contract';
 import { DisposableStore } from '../common/disposable';
 import { err, ok, type Result } from '../common/result';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { EventHub } from './event-hub';
+import { gradsCsv, gradsJson } from './grads/grad-export';
+import { GradStore } from './grads/grad-store';
 import { ModelService } from './models/model-service';
+import { atomicWrite } from './workspace/atomic-write';
+import { resolveInProject } from './workspace/confine';
 import { NotebookService } from './notebooks/notebook-service';
 import { resourcesDir } from './resources';
 import { InterpreterService } from './sessions/interpreter-service';
@@ -53,9 +58,11 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
   const projectRoot = () => workspace.current()?.root ?? null;
   const interpreters = new InterpreterService(settings, projectRoot);
   const python = join(resourcesDir(), 'python');
+  const grads = store.add(new GradStore(hub));
   const sessions = store.add(
     new SessionService({
       hub,
+      grads,
       ptyHostEntry: options.ptyHostEntry,
       driver: join(python, 'lathe_driver.py'),
       pythonPath: python,
@@ -175,6 +182,21 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     'models.benchmarks': async () => models.benchmarks(),
     'profiles.capture': async ({ path, config, inputs, warmup, runs }) => models.profile(path, config, inputs, warmup, runs),
     'profiles.list': async () => models.profiles(),
+    'grads.history': async ({ sessionId }) => ok(grads.history(sessionId)),
+    'grads.export': async ({ sessionId, watch, format, path }) => {
+      const root = projectRoot();
+      if (!root) return err('NO_PROJECT', 'Open a folder first');
+      const at = await resolveInProject(root, path);
+      if (!at.ok) return at;
+      const h = grads.history(sessionId);
+      try {
+        await mkdir(dirname(at.value.abs), { recursive: true });
+        await atomicWrite(at.value.abs, format === 'csv' ? gradsCsv(h, watch) : gradsJson(h, watch));
+      } catch (e) {
+        return err('IO_ERROR', `Could not write ${path}: ${(e as Error).message}`);
+      }
+      return ok();
+    },
     'profiles.open': async ({ path }) => models.openProfile(path),
 
     'settings.get': async () => ok(settings.snapshot()),

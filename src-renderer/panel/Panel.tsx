@@ -4,18 +4,20 @@ import { setApp, useApp, type PanelTab } from '../state/store';
 import { Icon } from '../ui/icons';
 import { VariablesActions, VariablesView } from '../variables/VariablesView';
 import { HistoryView } from '../sessions/HistoryView';
+import { GradientsView } from '../gradients/GradientsView';
 
 const TABS: readonly { id: PanelTab; label: string }[] = [
   { id: 'terminal', label: 'Terminal' },
   { id: 'variables', label: 'Variables' },
   { id: 'history', label: 'History' },
+  { id: 'gradients', label: 'Gradients' },
   { id: 'output', label: 'Output' },
 ];
 
 /**
  * The bottom panel: the Python sessions' terminal, their variables, their run history (wall times,
- * profiles), and Output (every message Lathe posted). The terminal stays mounted behind the other tabs
- * once shown, so switching back is instant.
+ * profiles), their gradients (`lathe.watch`), and Output (every message Lathe posted). The terminal
+ * stays mounted behind the other tabs once shown, so switching back is instant.
  */
 export function Panel() {
   const tab = useApp((s) => s.panelTab);
@@ -67,6 +69,9 @@ export function Panel() {
       </div>
       <div className="panel-page" role="tabpanel" id="panel-body-history" aria-labelledby="panel-tab-history" hidden={tab !== 'history'}>
         {tab === 'history' && <HistoryView />}
+      </div>
+      <div className="panel-page" role="tabpanel" id="panel-body-gradients" aria-labelledby="panel-tab-gradients" hidden={tab !== 'gradients'}>
+        {tab === 'gradients' && <GradientsView />}
       </div>
       <OutputLog hidden={tab !== 'output'} />
     </section>

@@ -26,7 +26,7 @@ export type Layout = WorkspaceState['layout'];
 
 export const DEFAULT_LAYOUT: Layout = { sidebarWidth: 260, panelHeight: 200, sidebarVisible: true, panelVisible: false };
 
-export type PanelTab = 'terminal' | 'variables' | 'history' | 'output';
+export type PanelTab = 'terminal' | 'variables' | 'history' | 'gradients' | 'output';
 
 export interface CursorInfo {
   readonly line: number;

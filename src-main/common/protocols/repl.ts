@@ -90,6 +90,8 @@ export interface CellProfileReport {
   readonly problem?: string;
 }
 
+import type { GradMarker } from './grads';
+
 // ---------------------------------------------------------------------------------------------------
 // Markers: driver → pty host
 // ---------------------------------------------------------------------------------------------------
@@ -201,6 +203,8 @@ export type DriverMessage =
       readonly count: number;
       readonly durationMs: number;
     }
-  | ({ readonly t: 'vars' } & VariablesSnapshot);
+  | ({ readonly t: 'vars' } & VariablesSnapshot)
+  /** Gradient health and logged scalars from `lathe.watch` / `lathe.log` (see protocols/grads.ts). */
+  | GradMarker;
 
 export type DriverMessageType = DriverMessage['t'];

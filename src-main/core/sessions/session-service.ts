@@ -25,6 +25,7 @@ import type { FromPtyHost, ToPtyHost } from '../../common/protocols/pty';
 import type { ControlMessage, DriverMessage } from '../../common/protocols/repl';
 import { err, ok, type Result } from '../../common/result';
 import type { EventHub } from '../event-hub';
+import type { GradStore } from '../grads/grad-store';
 import { Supervisor } from '../supervisor';
 import { Scrollback } from './scrollback';
 import { Viewers } from './viewers';
@@ -42,6 +43,8 @@ export interface SessionServiceOptions {
   readonly ptyHostEntry: string;
   /** resources/python/lathe_driver.py, absolute. */
   readonly driver: string;
+  /** Where `lathe.watch`'s samples go (kept per session, streamed as `grads.batch`). */
+  readonly grads?: GradStore;
   /** Prepended to PYTHONPATH in every session (resources/python: the `lathe` helper package). */
   readonly pythonPath: string;
   /** The open project's root (the default cwd), or null. */
@@ -242,6 +245,7 @@ export class SessionService implements Disposable {
     s.viewers.clear();
     this.sessions.delete(id);
     this.options.hub.emit('sessions.removed', { id });
+    this.options.grads?.forget(id);
     return ok();
   }
 
@@ -517,6 +521,13 @@ export class SessionService implements Disposable {
         return;
       }
       case 'stream':
+        return;
+      case 'grads':
+      case 'grads-watch':
+      case 'grads-unwatch':
+      case 'grads-nan':
+      case 'scalar':
+        this.options.grads?.add(s.info.id, m);
         return;
     }
   }

@@ -145,6 +145,10 @@ const SETTING_DESCRIPTIONS: Partial<Record<keyof Settings, string>> = {
   'editor.wordWrap': 'Wrap long lines: "off" or "on".',
   'editor.minimap': 'Show the minimap beside the editor.',
   'editor.fontFamily': 'Editor font, as a CSS font-family list.',
+  'gradients.vanishingNorm': 'Gradients panel: a gradient norm under this is vanishing (when it lasts gradients.vanishingSteps logged steps).',
+  'gradients.vanishingSteps': 'Gradients panel: logged steps in a row under gradients.vanishingNorm before a vanishing alert.',
+  'gradients.explodingNorm': 'Gradients panel: a gradient norm over this is exploding.',
+  'gradients.jumpFactor': 'Gradients panel: a gradient norm this many times the previous logged one is a jump.',
 };
 
 function inlineJson(value: unknown): string {
