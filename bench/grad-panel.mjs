@@ -138,6 +138,10 @@ await runBenchmark(args, async () => {
     });
     console.log(`  typing: ${typing.frames} frames, longest ${fmtMs(typing.longest)}, p95 ${fmtMs(typing.p95)}, long tasks ${typing.longTasks}; ${typing.steps} steps drawn`);
     const done = await run;
+    // The last batch leaves the core up to 100 ms after the run ends: give it a moment to arrive.
+    await page
+      .waitForFunction((n) => Number(document.querySelector('[data-testid="gradients"]')?.getAttribute('data-steps')) >= n, STEPS, { timeout: 5000 })
+      .catch(() => undefined);
     const finalSteps = await page.evaluate(heatmapSteps);
     const whole = await page.evaluate(() => document.querySelector('[data-testid="gradients"]')?.getAttribute('data-steps'));
     console.log(`  run done in ${fmtMs(done.ms)}; the panel holds ${whole} steps; heat map columns ${finalSteps}`);

@@ -37,7 +37,25 @@ function bump(sessionId: string): void {
 }
 
 /** A live batch (exported for tests and the event wiring). */
+/**
+ * Batches that came while a session's history was being fetched: applied after it. Without this, steps
+ * sent between the core taking the history and its reply arriving were lost whenever their watch began
+ * before the panel listened (the bench's 5,000 steps arrived as 4,987).
+ */
+const waiting = new Map<string, GradBatch[]>();
+
 export function onGradBatch(batch: GradBatch): void {
+  const queued = waiting.get(batch.sessionId);
+  if (queued) {
+    queued.push(batch);
+    return;
+  }
+  if (!historyLoaded.has(batch.sessionId)) {
+    // The first word of a session: its history (with what came before) first, then this batch.
+    waiting.set(batch.sessionId, [batch]);
+    void loadGradHistory(batch.sessionId);
+    return;
+  }
   applyBatch(sessionGrads(batch.sessionId), batch);
   bump(batch.sessionId);
 }
@@ -55,12 +73,15 @@ export function installGradEvents(): void {
 export async function loadGradHistory(sessionId: string, force = false): Promise<void> {
   if (historyLoaded.has(sessionId) && !force) return;
   historyLoaded.add(sessionId);
+  if (!waiting.has(sessionId)) waiting.set(sessionId, []);
   const r = await call('grads.history', { sessionId });
-  if (!r.ok) {
-    historyLoaded.delete(sessionId);
-    return;
-  }
-  applyHistory(sessionGrads(sessionId), r.value);
+  const queued = waiting.get(sessionId) ?? [];
+  waiting.delete(sessionId);
+  const g = sessionGrads(sessionId);
+  if (!r.ok) historyLoaded.delete(sessionId);
+  else applyHistory(g, r.value);
+  // Steps already in the history are skipped (each watch only takes steps after its last).
+  for (const batch of queued) applyBatch(g, batch);
   bump(sessionId);
 }
 

@@ -1,7 +1,7 @@
 /**
  * Gradient health from training in a session (`lathe.watch(model)` in resources/python/lathe/): what the
  * driver sends to the core (inside the terminal stream, as private nonce-protected OSC markers, like every
- * other driver marker: `DriverMessage` in repl.ts gains `grads`, `grads-layers` and `scalar`), and what the
+ * other driver marker: `DriverMessage` in repl.ts includes `GradMarker`), and what the
  * core streams to the renderer.
  * Pure: no node:*, no electron.
  */
