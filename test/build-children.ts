@@ -21,6 +21,7 @@ export default async function setup(): Promise<void> {
         input: {
           'pty-host': resolve(__dirname, '..', 'src-main/pty-host/main.ts'),
           'onnx-runner': resolve(__dirname, '..', 'src-main/onnx-runner/main.ts'),
+          'torn-writer': resolve(__dirname, 'torn-writer.ts'),
         },
         output: { format: 'cjs', entryFileNames: '[name].js' },
         external: ['node-pty', 'onnxruntime-node', 'protobufjs', 'pngjs', 'jpeg-js'],

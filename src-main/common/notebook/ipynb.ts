@@ -712,7 +712,7 @@ export function serializeNotebook(nb: Notebook): string {
 function rejoinBundle(bundle: Obj): Obj {
   const out: Obj = {};
   for (const [mime, value] of Object.entries(bundle)) {
-    out[mime] = !isJsonMime(mime) && Array.isArray(value) && value.every((s) => typeof s === 'string') ? value.join('') : value;
+    setOwn(out, mime, !isJsonMime(mime) && Array.isArray(value) && value.every((s) => typeof s === 'string') ? value.join('') : value);
   }
   return out;
 }
@@ -723,7 +723,7 @@ const SPLIT_MIMES = new Set(['application/javascript', 'image/svg+xml']);
 function splitBundle(bundle: Obj): Obj {
   const out = rejoinBundle(bundle);
   for (const [mime, value] of Object.entries(out)) {
-    if (typeof value === 'string' && (mime.startsWith('text/') || SPLIT_MIMES.has(mime))) out[mime] = splitLines(value);
+    if (typeof value === 'string' && (mime.startsWith('text/') || SPLIT_MIMES.has(mime))) setOwn(out, mime, splitLines(value));
   }
   return out;
 }
@@ -731,8 +731,16 @@ function splitBundle(bundle: Obj): Obj {
 function without(o: Obj, keys: readonly string[]): Obj {
   if (!keys.some((k) => k in o)) return { ...o };
   const copy: Obj = {};
-  for (const [k, v] of Object.entries(o)) if (!keys.includes(k)) copy[k] = v;
+  for (const [k, v] of Object.entries(o)) if (!keys.includes(k)) setOwn(copy, k, v);
   return copy;
+}
+
+/**
+ * `o[key] = value` for any key, `__proto__` too: the reader keeps a `"__proto__"` key as an own property, and a
+ * plain assignment would set the copy's prototype instead (the key then lost from the file).
+ */
+function setOwn(o: Obj, key: string, value: unknown): void {
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /**
@@ -749,7 +757,7 @@ function diskShape(nb: Notebook, overrides: Map<object, Map<string, string>>): O
     c.metadata = without(cell.metadata, ['trusted']);
     if (isObject(c.attachments)) {
       const attachments: Obj = {};
-      for (const [name, bundle] of Object.entries(c.attachments)) attachments[name] = isObject(bundle) ? splitBundle(bundle) : bundle;
+      for (const [name, bundle] of Object.entries(c.attachments)) setOwn(attachments, name, isObject(bundle) ? splitBundle(bundle) : bundle);
       c.attachments = attachments;
     }
     if (cell.cell_type === 'code') {

@@ -174,7 +174,10 @@ export function toBigInt(v: Int64): bigint {
 
 const utf8 = new TextDecoder('utf-8');
 
-/** ONNX keeps some strings as bytes (attribute `s`, string tensors); they are UTF-8. */
+/**
+ * ONNX keeps some strings as bytes (attribute `s`, string tensors); they are UTF-8. An absent bytes field reads
+ * protobufjs's default, a plain empty array (an attribute whose type says STRING but has no `s`).
+ */
 export function bytesText(bytes: Uint8Array): string {
-  return utf8.decode(bytes);
+  return utf8.decode(bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes));
 }

@@ -232,8 +232,8 @@ function summarise(events: readonly unknown[]): Result<ProfileSummary> {
   const laneOf = (pid: unknown, tid: unknown, cuda: boolean, ep = ''): number => {
     // One key per (pid, tid): numbers and strings both occur (torch's legacy pid is "CPU functions").
     // ORT nodes of an EP other than the CPU get lanes of their own: a lane per thread and per EP.
-    const base = pid === undefined ? tid : `${String(pid)}\u0000${String(tid)}${cuda ? '\u0000c' : ''}`;
-    const key = ep ? `${String(base)}\u0000ep:${ep}` : base;
+    const base = pid === undefined ? tid : `${asText(pid)}\u0000${asText(tid)}${cuda ? '\u0000c' : ''}`;
+    const key = ep ? `${asText(base)}\u0000ep:${ep}` : base;
     let lane = laneIndex.get(key);
     if (lane === undefined) {
       lane = laneKeys.length;
@@ -345,7 +345,7 @@ function summarise(events: readonly unknown[]): Result<ProfileSummary> {
         skipped++;
         continue;
       }
-      const lane = `${String(e.pid)}\u0000${String(e.tid)}`;
+      const lane = `${asText(e.pid)}\u0000${asText(e.tid)}`;
       open ??= new Map();
       let stack = open.get(lane);
       if (ph === 'B') {
@@ -429,8 +429,8 @@ function summarise(events: readonly unknown[]): Result<ProfileSummary> {
   const opRows: ProfileOpRow[] = [...byOp.values()].map((o) => ({ ...o, share: shareOf(o.totalUs) })).sort((x, y) => y.totalUs - x.totalUs);
 
   const lanes = laneKeys.map(({ pid, tid, cuda, ep }) => {
-    const thread = tid === undefined ? 'no thread' : cuda ? `stream ${String(tid)}` : `thread ${String(tid)}`;
-    const who = cuda ? `cuda · ${manyPids && pid !== undefined ? `${String(pid)} · ` : ''}` : manyPids && pid !== undefined ? `${String(pid)} · ` : '';
+    const thread = tid === undefined ? 'no thread' : cuda ? `stream ${asText(tid)}` : `thread ${asText(tid)}`;
+    const who = cuda ? `cuda · ${manyPids && pid !== undefined ? `${asText(pid)} · ` : ''}` : manyPids && pid !== undefined ? `${asText(pid)} · ` : '';
     return (ep ? `${ep} · ` : '') + who + thread;
   });
 
@@ -466,7 +466,19 @@ function shapes(v: unknown): readonly string[] {
       continue;
     }
     const dims = (item as Record<string, unknown>)[type];
-    out.push(Array.isArray(dims) ? `${type}[${dims.join(',')}]` : type);
+    out.push(Array.isArray(dims) ? `${type}[${dims.map((d) => (d == null ? '' : asText(d))).join(',')}]` : type);
   }
   return out;
+}
+
+/**
+ * A value from the file as text, as String() writes it; where String() throws (an object with a "toString" or
+ * "valueOf" key that is no function: `{"pid": {"toString": 1}}`), its JSON.
+ */
+function asText(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return JSON.stringify(v) ?? '';
+  }
 }

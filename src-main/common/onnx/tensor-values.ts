@@ -56,6 +56,7 @@ export function decodeTensor(t: TensorMsg, readExternal: ReadExternal | null): R
   const count = elementCount(shape);
   const label = `tensor "${t.name}" (${dtype}[${shape.join(',')}])`;
   if (dtype === 'undefined') return err('MODEL_INVALID', `${label} has an element type Lathe does not know (ONNX data type ${t.data_type}).`);
+  if (shape.some((d) => d < 0)) return err('MODEL_INVALID', `${label} has a negative dimension: the model is corrupt.`);
   const ext = externalRef(t);
   if (ext) {
     const length = ext.length ?? onnxDataBytes(t.data_type, count);

@@ -59,6 +59,9 @@ const REFUSED_CODES: Readonly<Record<string, string>> = {
   m8: 'timedelta64',
 };
 
+/** The most values of a zero-byte dtype ('<U0') read: nothing in the file bounds them. */
+const MAX_EMPTY_VALUES = 1 << 20;
+
 const bad = (message: string): Result<never> => err('INPUT_INVALID', message);
 
 // ---------------------------------------------------------------------------------------------------
@@ -74,6 +77,8 @@ export function parseNpy(bytes: Uint8Array): Result<Tensor> {
   const { dtype, bigEndian, itemSize, stringChars } = type.value;
 
   const count = elementCount(shape);
+  // Zero-width strings ('<U0') take no bytes, so the file does not bound their count (numpy itself writes '<U1').
+  if (itemSize === 0 && count > MAX_EMPTY_VALUES) return bad(`The .npy file holds ${count} zero-width strings ('${descr as string}'), more than Lathe reads (${MAX_EMPTY_VALUES}): the file is corrupt.`);
   const available = bytes.length - dataOffset;
   if (available < count * itemSize) {
     const held = Math.floor(Math.max(0, available) / itemSize);
@@ -83,7 +88,13 @@ export function parseNpy(bytes: Uint8Array): Result<Tensor> {
   raw.set(bytes.subarray(dataOffset, dataOffset + count * itemSize));
   if (bigEndian && itemSize > 1) swapBytes(raw, stringChars === null ? itemSize : 4);
 
-  let data: TensorData = stringChars === null ? numericView(dtype as NumericDType, raw, count) : decodeUnicode(raw, count, stringChars);
+  let data: TensorData;
+  if (stringChars === null) data = numericView(dtype as NumericDType, raw, count);
+  else {
+    const strings = decodeUnicode(raw, count, stringChars);
+    if (strings === null) return bad(`The .npy file's strings hold a value that is not a Unicode code point (above U+10FFFF): the file is corrupt.`);
+    data = strings;
+  }
   if (fortran && shape.length > 1) data = fortranToC(data, shape);
   return ok({ dtype, shape, data });
 }
@@ -181,14 +192,19 @@ function numericView(dtype: NumericDType, raw: Uint8Array, count: number): Tenso
   return new (numericInfo(dtype).ctor)(raw.buffer as ArrayBuffer, raw.byteOffset, count);
 }
 
-function decodeUnicode(raw: Uint8Array, count: number, chars: number): string[] {
+/** null when a value is not a code point (above U+10FFFF: a corrupt file). */
+function decodeUnicode(raw: Uint8Array, count: number, chars: number): string[] | null {
   const codes = new Uint32Array(raw.buffer, raw.byteOffset, count * chars);
   const out: string[] = new Array<string>(count);
   for (let i = 0; i < count; i++) {
     let end = (i + 1) * chars;
     while (end > i * chars && codes[end - 1] === 0) end--; // numpy strips trailing NULs
     let s = '';
-    for (let j = i * chars; j < end; j++) s += String.fromCodePoint(codes[j] as number);
+    for (let j = i * chars; j < end; j++) {
+      const cp = codes[j] as number;
+      if (cp > 0x10ffff) return null;
+      s += String.fromCodePoint(cp);
+    }
     out[i] = s;
   }
   return out;
