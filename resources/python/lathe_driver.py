@@ -38,6 +38,7 @@ import base64
 import builtins
 import codecs
 import codeop
+import io
 import json
 import linecache
 import os
@@ -221,10 +222,15 @@ class Interrupts(object):
 # ---------------------------------------------------------------------------------------------------
 
 class Channel(object):
-    """Writes driver text and markers to the real stdout (the pty), in order with user output."""
+    """Writes driver text and markers to the terminal (the pty) in order with user output: what user code
+    printed is flushed first, then the driver's bytes go out through a private copy of stdout's file
+    descriptor.  A cell that closes ``sys.stdout``, or fd 1 itself, therefore can't silence the driver
+    (the run's end marker would be lost and the session would look busy for ever)."""
 
     def __init__(self, out, nonce, guard):
         self.out = out
+        self.fd = os.dup(out.fileno())
+        self.encoding = getattr(out, "encoding", None) or "utf-8"
         self.guard = guard
         self.prefix = None if not nonce else OSC_PREFIX + nonce + ";"
         self.to_stderr = self._marker({"t": "stream", "name": "stderr"})
@@ -236,38 +242,82 @@ class Channel(object):
             return ""
         return self.prefix + base64.b64encode(dumps(msg)).decode("ascii") + OSC_END
 
-    def _sync(self):
-        """Flush a replacement sys.stdout (user redirect, library wrapper) so that order is kept."""
+    def flush(self):
+        """Flush what user code printed (through sys.stdout, a replacement of it, or the original)."""
         current = sys.stdout
-        if current is not self.out and current is not None:
-            try:
-                current.flush()
-            except Exception:
-                pass
+        for stream in (current, sys.__stdout__) if current is not sys.__stdout__ else (current,):
+            if stream is not None:
+                try:
+                    stream.flush()
+                except Exception:
+                    pass
+
+    def _send(self, text):
+        data = text.encode(self.encoding, "replace")
+        while data:
+            data = data[os.write(self.fd, data):]
 
     def write(self, text):
         """Driver terminal text (prompts, echo, Out[n], tracebacks): marked as the ``terminal`` stream,
         so that it is shown but never mistaken for what the user's code printed."""
         with self.guard:
-            self._sync()
-            self.out.write(self.to_terminal + text + self.to_stdout)
-            self.out.flush()
+            self.flush()
+            self._send(self.to_terminal + text + self.to_stdout)
 
     def emit(self, msg):
         if self.prefix is None:
             return
         marker = self._marker(msg)
         with self.guard:
-            self._sync()
-            self.out.write(marker)
-            self.out.flush()
+            self.flush()
+            self._send(marker)
 
     def write_stderr(self, text):
         """stderr text: switch to stderr, the text, switch back, in one write."""
         with self.guard:
-            self._sync()
-            self.out.write(self.to_stderr + text + self.to_stdout)
-            self.out.flush()
+            self.flush()
+            self._send(self.to_stderr + text + self.to_stdout)
+
+
+class StdStreams(object):
+    """Standard input, output and error as the session started with them.  A cell that closes one (the
+    Python object or its file descriptor) would leave the REPL deaf or mute; ``repair`` puts them back
+    after the run and returns what it reopened, for a note in the run's output."""
+
+    def __init__(self):
+        self.saved = {}
+        for fd in (0, 1, 2):
+            try:
+                self.saved[fd] = os.dup(fd)
+            except OSError:
+                pass
+
+    def repair(self):
+        fixed = []
+        for fd, saved in sorted(self.saved.items()):
+            try:
+                os.fstat(fd)
+            except OSError:
+                try:
+                    os.dup2(saved, fd)
+                    fixed.append("file descriptor %d" % fd)
+                except OSError:
+                    pass
+        for name, fd, mode in (("stdin", 0, "r"), ("stdout", 1, "w")):
+            current, original = getattr(sys, name), getattr(sys, "__%s__" % name)
+            if original is None or getattr(original, "closed", False):
+                fresh = io.open(fd, mode, encoding=getattr(original, "encoding", None) or "utf-8",
+                                errors=getattr(original, "errors", None) or "strict",
+                                buffering=1 if mode == "w" else -1, closefd=False)
+                setattr(sys, "__%s__" % name, fresh)
+                fixed.append("sys.__%s__" % name if current is not original else "sys.%s" % name)
+                if current is original:
+                    setattr(sys, name, fresh)
+                    continue
+            if current is None or getattr(current, "closed", False):
+                setattr(sys, name, getattr(sys, "__%s__" % name))
+                fixed.append("sys.%s" % name)
+        return fixed
 
 
 class _StderrBuffer(object):
@@ -303,8 +353,8 @@ class StderrProxy(object):
     def __init__(self, channel, real):
         self._channel = channel
         self._real = real
-        self.encoding = getattr(channel.out, "encoding", "utf-8")
-        self.errors = getattr(channel.out, "errors", "strict")
+        self.encoding = channel.encoding
+        self.errors = "replace"
         self.buffer = _StderrBuffer(self)
 
     def write(self, text):
@@ -319,10 +369,7 @@ class StderrProxy(object):
             self.write(line)
 
     def flush(self):
-        try:
-            self._channel.out.flush()
-        except Exception:
-            pass
+        self._channel.flush()
 
     def fileno(self):
         return self._real.fileno() if self._real is not None else 2
@@ -1390,6 +1437,7 @@ class Driver(object):
     def __init__(self, out, nonce, control, standalone):
         self.interrupts = Interrupts()
         self.channel = Channel(out, nonce, self.interrupts)
+        self.streams = StdStreams()
         self.control = control
         self.standalone = standalone
         self.backend = None
@@ -1544,6 +1592,10 @@ class Driver(object):
             self.internal_error("run failed")
         finally:
             self.interrupts.disarm()
+            reopened = self.safely(self.streams.repair)
+            if reopened:
+                self.safely(self.channel.write_stderr, "Lathe: this run closed %s; Lathe reopened %s so that "
+                            "the session keeps working.\n" % (", ".join(reopened), "them" if len(reopened) > 1 else "it"))
             self.safely(self.channel.emit, {"t": "end", "id": run_id, "status": status, "count": count,
                                             "durationMs": float(duration)})
             self.last_run_id = run_id

@@ -4,104 +4,23 @@
  * - a venv made from it with no site packages: the same Python without IPython (plain semantics).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Events, RunInfo, RunOutput } from '../../common/contract';
 import { PROFILE_MIME, type CellProfileNode, type CellProfileReport } from '../../common/protocols/repl';
-import { EventHub } from '../event-hub';
-import { resourcesDir } from '../resources';
-import { SessionService } from './session-service';
-import { PTY_HOST } from '../../../test/children';
-
-const SYSTEM_PYTHON = '/usr/bin/python3';
-
-function hasModules(python: string, modules: string[]): boolean {
-  try {
-    execFileSync(python, ['-c', `import ${modules.join(', ')}`], { stdio: 'ignore', timeout: 60_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const systemReady = existsSync(SYSTEM_PYTHON) && hasModules(SYSTEM_PYTHON, ['IPython', 'numpy', 'torch']);
-if (!systemReady) {
-  console.warn(`[skip] ${SYSTEM_PYTHON} with IPython, numpy and torch is missing: run scripts/setup-system.sh`);
-}
-
-interface Harness {
-  service: SessionService;
-  hub: EventHub;
-  events: Array<{ event: keyof Events; payload: unknown }>;
-  dir: string;
-}
-
-function harness(): Harness {
-  const hub = new EventHub();
-  const events: Harness['events'] = [];
-  hub.subscribe((event, payload) => void events.push({ event, payload }));
-  const dir = mkdtempSync(join(tmpdir(), 'lathe-sessions-'));
-  const python = join(resourcesDir(), 'python');
-  const service = new SessionService({
-    hub,
-    ptyHostEntry: PTY_HOST,
-    driver: join(python, 'lathe_driver.py'),
-    pythonPath: python,
-    projectRoot: () => dir,
-    defaultPython: async () => SYSTEM_PYTHON,
-  });
-  return { service, hub, events, dir };
-}
-
-async function startSession(h: Harness, python = SYSTEM_PYTHON): Promise<string> {
-  const started = await h.service.start({ python });
-  if (!started.ok) throw new Error(started.message);
-  const ready = await h.service.whenReady(started.value.id);
-  if (!ready.ok) throw new Error(ready.message);
-  return started.value.id;
-}
-
-async function run(h: Harness, id: string, code: string): Promise<{ info: RunInfo; outputs: readonly RunOutput[]; stdout: string; stderr: string }> {
-  const execution = h.service.execute(id, code, { capture: true, origin: 'api' });
-  if (!execution.ok) throw new Error(execution.message);
-  const info = await execution.value.done;
-  const outputs = execution.value.outputs;
-  const stream = (name: string) =>
-    outputs
-      .filter((o): o is Extract<RunOutput, { type: 'stream' }> => o.type === 'stream' && o.name === name)
-      .map((o) => o.text)
-      .join('');
-  return { info, outputs, stdout: stream('stdout'), stderr: stream('stderr') };
-}
-
-function resultText(outputs: readonly RunOutput[]): string | undefined {
-  const r = outputs.find((o) => o.type === 'execute_result');
-  return r && r.type === 'execute_result' ? String(r.data['text/plain']) : undefined;
-}
-
-/** Everything the terminal has shown since `from` (an index into the events). */
-function terminalText(h: Harness, id: string, from = 0): string {
-  return h.events
-    .slice(from)
-    .filter((e) => e.event === 'sessions.data' && (e.payload as Events['sessions.data']).id === id)
-    .map((e) => (e.payload as Events['sessions.data']).data)
-    .join('');
-}
-
-// eslint-disable-next-line no-control-regex
-const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
-
-async function waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import {
+  harness,
+  resultText,
+  run,
+  startSession,
+  stripAnsi,
+  systemReady,
+  SYSTEM_PYTHON,
+  terminalText,
+  waitFor,
+  type Harness,
+} from '../../../test/sessions-harness';
 
 describe.skipIf(!systemReady)('Python sessions (IPython, /usr/bin/python3)', () => {
   let h: Harness;
