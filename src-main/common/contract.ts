@@ -312,6 +312,8 @@ export interface Api {
   'sessions.stop': Call<{ id: string }, void>;
   /** Kill the process tree and start the same interpreter again (variables are lost). */
   'sessions.restart': Call<{ id: string }, SessionInfo>;
+  /** After the pty host crashed too often and was left stopped: start it again (the user asked). */
+  'sessions.restartHost': Call<NoArgs, void>;
   'sessions.rename': Call<{ id: string; name: string }, SessionInfo>;
   /**
    * Queue code to run. Returns at once with the run id; `sessions.run` events report its progress, and,
@@ -369,6 +371,8 @@ export interface Api {
   >;
   /** Stop the running benchmark of a model (its record says cancelled). */
   'models.cancel': Call<{ path: string }, void>;
+  /** After the onnx runner crashed too often and was left stopped: start it again (the user asked). */
+  'models.restartRunner': Call<NoArgs, void>;
   /** Save one output of a recent run as .npy or JSON (project-relative path, atomic). */
   'models.saveOutput': Call<{ runId: string; output: string; format: 'npy' | 'json'; path: string }, void>;
   /** The model's tab closed: dispose its sessions. */
@@ -515,6 +519,7 @@ export const methods = {
   }),
   'sessions.stop': sessionId,
   'sessions.restart': sessionId,
+  'sessions.restartHost': noArgs,
   'sessions.rename': z.object({ id: z.string().max(64), name: z.string().min(1).max(100) }),
   'sessions.execute': z.object({
     id: z.string().max(64),
@@ -563,6 +568,7 @@ export const methods = {
     budgetMs: z.number().int().min(1).max(3_600_000).nullable(),
   }),
   'models.cancel': z.object({ path: relPath.min(1) }),
+  'models.restartRunner': noArgs,
   'models.saveOutput': z.object({ runId: z.string().max(64), output: z.string().max(4096), format: z.enum(['npy', 'json']), path: relPath.min(1) }),
   'models.release': z.object({ path: relPath.min(1) }),
   'models.benchmarks': noArgs,

@@ -147,6 +147,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     'sessions.start': async (args) => sessions.start(args),
     'sessions.stop': async ({ id }) => sessions.stop(id),
     'sessions.restart': async ({ id }) => sessions.restart(id),
+    'sessions.restartHost': async () => ok(sessions.restartHost()),
     'sessions.rename': async ({ id, name }) => sessions.rename(id, name),
     'sessions.execute': async ({ id, code, ...opts }) => {
       const run = sessions.execute(id, code, opts);
@@ -177,6 +178,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     'models.run': async ({ path, config, inputs }) => models.run(path, config, inputs),
     'models.benchmark': async ({ path, config, inputs, warmup, runs, budgetMs }) => models.benchmark(path, config, inputs, { warmup, runs, budgetMs }),
     'models.cancel': async ({ path }) => models.cancel(path),
+    'models.restartRunner': async () => ok(models.restartRunner()),
     'models.saveOutput': async ({ runId, output, format, path }) => models.saveOutput(runId, output, format, path),
     'models.release': async ({ path }) => models.release(path),
     'models.benchmarks': async () => models.benchmarks(),

@@ -100,6 +100,11 @@ export function RunnerBanner() {
         {runner.state === 'restarting' ? `The ONNX runner stopped and is restarting (restart ${runner.restarts}).` : 'The ONNX runner failed and will not restart.'}
         {runner.message ? ` ${runner.message}` : ''}
       </span>
+      {runner.state === 'failed' && (
+        <button className="btn btn-primary" onClick={() => void call('models.restartRunner', {})}>
+          Restart
+        </button>
+      )}
     </div>
   );
 }

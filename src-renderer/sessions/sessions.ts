@@ -100,6 +100,11 @@ export async function startSession(options: { name?: string } = {}): Promise<Ses
   return info;
 }
 
+/** After the pty host crashed too often in a row and was left stopped: the user asked to start it again. */
+export async function restartSessionHost(): Promise<void> {
+  await request('sessions.restartHost', {});
+}
+
 /**
  * The session code runs in: the active one if it is alive, else another live one, else the active one
  * restarted (it ended: a crash, `exit()`), else a new one.

@@ -9,7 +9,7 @@ import type { SessionInfo } from '../../src-main/common/contract';
 import { commands } from '../commands/instance';
 import { formatChord } from '../commands/keys';
 import { interruptStuck } from '../sessions/model';
-import { interruptSession, renameSession, restartSession, setActiveSession, startSession, stopSession, useSessions } from '../sessions/sessions';
+import { interruptSession, renameSession, restartSession, restartSessionHost, setActiveSession, startSession, stopSession, useSessions } from '../sessions/sessions';
 import { promptText } from '../ui/dialogs';
 import { Icon } from '../ui/icons';
 
@@ -26,9 +26,16 @@ export function TerminalPane({ visible }: { visible: boolean }) {
   return (
     <div className="terminal-pane">
       {host && host.state !== 'running' && (
-        <div className={`session-banner ${host.state === 'failed' ? 'error' : 'warning'}`} role="alert">
-          {host.state === 'failed' ? 'Python sessions are unavailable: ' : 'The session host is restarting: '}
-          {host.message ?? `it stopped ${host.restarts} time${host.restarts === 1 ? '' : 's'}`}
+        <div className={`session-banner ${host.state === 'failed' ? 'error' : 'warning'}`} role="alert" data-testid="session-host-banner">
+          <span>
+            {host.state === 'failed' ? 'Python sessions are unavailable: ' : 'The session host is restarting: '}
+            {host.message ?? `it stopped ${host.restarts} time${host.restarts === 1 ? '' : 's'}`}
+          </span>
+          {host.state === 'failed' && (
+            <button className="btn btn-primary" onClick={() => void restartSessionHost()}>
+              <Icon name="restart" size={16} /> Restart
+            </button>
+          )}
         </div>
       )}
       {session ? <SessionTerminal session={session} visible={visible} /> : <NoSession />}

@@ -72,6 +72,11 @@ export class ModelService implements Disposable {
     return this.supervisor;
   }
 
+  /** The user asked to try again after the runner crashed too often in a row and was left stopped. */
+  restartRunner(): void {
+    if (this.supervisor?.state === 'failed') this.supervisor.retry();
+  }
+
   /** For tests: the runner's process. */
   get runnerProcess() {
     return this.supervisor?.process ?? null;
@@ -82,7 +87,7 @@ export class ModelService implements Disposable {
     const done = new Promise<Result<unknown>>((resolve) => {
       const runner = this.runner;
       if (runner.state === 'failed') {
-        resolve(err('RUNNER_DIED', 'The onnx runner crashed too often and was stopped. Restart Lathe to try again.'));
+        resolve(err('RUNNER_DIED', 'The onnx runner crashed too often in a row and Lathe stopped restarting it. Choose "Restart" in the Models side bar to try again.'));
         return;
       }
       this.pending.set(id, { resolve, what, path });

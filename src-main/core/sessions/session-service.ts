@@ -137,6 +137,14 @@ export class SessionService implements Disposable {
     return this.supervisor;
   }
 
+  /**
+   * The user asked to try again after the pty host crashed too often in a row and was left stopped. Sessions
+   * were all ended by the crashes; new ones can start once it runs.
+   */
+  restartHost(): void {
+    if (this.supervisor?.state === 'failed') this.supervisor.retry();
+  }
+
   /** For tests: the pty host's process (null before the first session). */
   get hostProcess() {
     return this.supervisor?.process ?? null;
@@ -182,6 +190,9 @@ export class SessionService implements Disposable {
 
   async start(opts: { name?: string; python?: string; cwd?: string }): Promise<Result<SessionInfo>> {
     if (this.disposed) return err('UNAVAILABLE', 'Lathe is shutting down');
+    if (this.supervisor?.state === 'failed') {
+      return err('UNAVAILABLE', 'Python sessions are unavailable: the pty host crashed too often in a row and Lathe stopped restarting it. Choose "Restart" on the terminal banner to try again.');
+    }
     const python = opts.python ?? (await this.options.defaultPython());
     if (!python) {
       return err('PYTHON_NOT_FOUND', 'No Python interpreter was found. Install Python 3, or choose one with "Select Interpreter" → Browse….');
