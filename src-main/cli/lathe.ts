@@ -1,7 +1,8 @@
 /**
  * The `lathe` command. Runs under plain Node (never imports electron).
  *   lathe [folder]                      open the folder in the Lathe app (Electron)
- *   lathe serve [folder] [--port N]     serve Lathe to a browser on 127.0.0.1 with a token
+ *   lathe serve [folder] [--port N] [--host ADDR]
+ *                                       serve Lathe to a browser on 127.0.0.1 (or ADDR, with a warning) with a token
  *   lathe nb run <in.ipynb> [-o out]    execute a notebook headless (nb-run.ts)
  *   lathe run|bench <model.onnx>        run or benchmark an ONNX model (model-cli.ts)
  *   lathe profile <model.onnx>          profile it per op (model-cli.ts)
@@ -12,6 +13,7 @@ import { version } from '../../package.json';
 import { createWorkbench } from '../core/workbench';
 import { defaultUserDir } from '../core/settings/user-dir';
 import { startServer } from '../server/server';
+import { BIND_HOST_ENV, beyondLoopbackWarning, chooseBindHost, hostForUrl } from '../server/bind-address';
 import { modelCommand } from './model-cli';
 import { nbCommand } from './nb-run';
 import { launchApp } from './open-app';
@@ -20,9 +22,15 @@ const HELP = `Lathe ${version}: a workbench for Python ML engineers.
 
 Usage:
   lathe [folder]                     Open a folder in the Lathe desktop app.
-  lathe serve [folder] [--port N]    Serve Lathe to your browser on 127.0.0.1.
+  lathe serve [folder] [--port N] [--host ADDR]
+                                     Serve Lathe to your browser on 127.0.0.1.
                                      Prints a URL with a one-time token; open it.
                                      --port 0 picks a free port (default ${7780}).
+                                     --host ADDR listens on another IP address.
+                                     Beyond loopback (0.0.0.0, ::, a LAN address)
+                                     the token is the only protection and the
+                                     traffic is plain HTTP: it warns. Prefer the
+                                     default and an SSH tunnel.
   lathe nb run <notebook.ipynb> [-o out.ipynb] [--python PATH] [--timeout S]
                [--allow-errors] [--record-timing]
                                      Run every code cell in a fresh Python session
@@ -45,6 +53,9 @@ Usage:
 Environment:
   LATHE_USER_DIR    where settings, keybindings and recent projects live
                     (default: ~/.config/lathe on Linux)
+  ${BIND_HOST_ENV}        another loopback address for "lathe serve" (127.0.0.1 by
+                    default); a non-loopback one is refused: only the --host
+                    flag leaves loopback
 `;
 
 export const DEFAULT_PORT = 7780;
@@ -53,7 +64,7 @@ async function serve(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     process.stdout.write(HELP);
@@ -68,6 +79,12 @@ async function serve(args: string[]): Promise<number> {
     process.stderr.write(`lathe serve: --port must be a number from 0 to 65535 (got "${values.port}")\n`);
     return 2;
   }
+  const bind = chooseBindHost(values.host, process.env);
+  if (!bind.ok) {
+    process.stderr.write(`lathe serve: ${bind.message}\n`);
+    return 2;
+  }
+  const { host, beyondLoopback } = bind.value;
   const folder = positionals[0] === undefined ? undefined : resolve(positionals[0]);
   const workbench = await createWorkbench({
     host: 'server',
@@ -86,15 +103,16 @@ async function serve(args: string[]): Promise<number> {
   const staticDir = join(__dirname, '..', 'renderer');
   let server;
   try {
-    server = await startServer({ workbench, staticDir, port: requested });
+    server = await startServer({ workbench, staticDir, port: requested, host, beyondLoopback });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || values.port !== undefined) {
-      process.stderr.write(`lathe serve: cannot listen on 127.0.0.1:${requested}: ${(e as Error).message}\n`);
+      process.stderr.write(`lathe serve: cannot listen on ${hostForUrl(host)}:${requested}: ${(e as Error).message}\n`);
       await workbench.dispose();
       return 2;
     }
-    server = await startServer({ workbench, staticDir, port: 0 });
+    server = await startServer({ workbench, staticDir, port: 0, host, beyondLoopback });
   }
+  if (beyondLoopback) process.stderr.write(beyondLoopbackWarning(host, server.port, server.allowedHosts));
   const project = workbench.workspace.current();
   process.stdout.write(
     `Lathe ${version} is serving ${project ? project.root : '(no folder yet: open one from the page)'}\n` +

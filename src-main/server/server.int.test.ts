@@ -4,17 +4,15 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type { ArgsOf, EventName, MethodName, ServerFrame, ValueOf } from '../common/contract';
 import type { Result } from '../common/result';
 import { createWorkbench, type Workbench } from '../core/workbench';
 import { ONNX_RUNNER, PTY_HOST } from '../../test/children';
 import { startServer, type RunningServer } from './server';
 import { missing } from '../../test/skip';
+import { connectClient, httpGet, type HttpAnswer, type TestClient as Client } from './test-client';
 
 let workbench: Workbench;
 let server: RunningServer;
@@ -22,77 +20,8 @@ let project: string;
 let userDir: string;
 let outside: string;
 
-interface HttpAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function get(path: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: server.port, path, headers }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** Open a socket; resolves with the client, or rejects with the HTTP status the server answered. */
-function connect(query: string, headers: Record<string, string> = {}): Promise<Client> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws${query}`, { headers });
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once('error', reject);
-    ws.once('message', (data) => {
-      const hello = JSON.parse(data.toString()) as ServerFrame;
-      expect(hello.t).toBe('hello');
-      resolve(new Client(ws));
-    });
-  });
-}
-
-class Client {
-  private id = 0;
-  private readonly pending = new Map<number, (r: Result<unknown>) => void>();
-  readonly events: { event: EventName; payload: unknown }[] = [];
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as ServerFrame;
-      if (frame.t === 'result') this.pending.get(frame.id)?.(frame.result);
-      else if (frame.t === 'event') this.events.push({ event: frame.event, payload: frame.payload });
-    });
-  }
-  call<M extends MethodName>(method: M, args: ArgsOf<M>): Promise<Result<ValueOf<M>>> {
-    return this.raw(method, args) as Promise<Result<ValueOf<M>>>;
-  }
-  raw(method: string, args: unknown): Promise<Result<unknown>> {
-    const id = ++this.id;
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      this.ws.send(JSON.stringify({ t: 'call', id, method, args }));
-    });
-  }
-  async value<M extends MethodName>(method: M, args: ArgsOf<M>): Promise<ValueOf<M>> {
-    const r = await this.call(method, args);
-    if (!r.ok) throw new Error(`${method} failed: ${r.code} ${r.message}`);
-    return r.value;
-  }
-  async waitFor(event: EventName, test: (payload: unknown) => boolean = () => true, ms = 3000): Promise<unknown> {
-    const start = Date.now();
-    for (;;) {
-      const hit = this.events.find((e) => e.event === event && test(e.payload));
-      if (hit) return hit.payload;
-      if (Date.now() - start > ms) throw new Error(`no ${event} event within ${ms} ms`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-  close(): void {
-    this.ws.close();
-  }
-}
+const get = (path: string, headers: Record<string, string> = {}): Promise<HttpAnswer> => httpGet(server.port, path, headers);
+const connect = (query: string, headers: Record<string, string> = {}): Promise<Client> => connectClient(server.port, query, headers);
 
 beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), 'lathe-int-project-'));

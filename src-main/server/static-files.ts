@@ -20,7 +20,12 @@ const TYPES: Record<string, string> = {
 
 /** Serve one file of the built renderer; `urlPath` is confined to `root`. Returns false when absent. */
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse, csp: string): Promise<boolean> {
-  const rel = urlPath === '/' ? 'index.html' : decodeURIComponent(urlPath).replace(/^\/+/, '');
+  let rel: string;
+  try {
+    rel = urlPath === '/' ? 'index.html' : decodeURIComponent(urlPath).replace(/^\/+/, '');
+  } catch {
+    return false; // Not percent-encoding (`/%zz`): no such file, rather than a 500.
+  }
   const file = normalize(join(root, rel));
   if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) return false;
   let size: number;
