@@ -1,8 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { atomicWrite } from './atomic-write';
+import { DEFAULT_EXCLUDES } from '../../common/settings-defaults';
+import { atomicWrite, sweepStaleTemps } from './atomic-write';
+import { listDirectory, makeExcluder } from './tree';
 
 let dir: string;
 
@@ -73,5 +76,33 @@ describe('atomicWrite', () => {
 
   it('fails when the folder does not exist', async () => {
     await expect(atomicWrite(join(dir, 'missing', 'a.txt'), 'x')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('sweepStaleTemps', () => {
+  it("removes only the temp files of saves whose process is gone, once they are ten minutes old", async () => {
+    const dead = spawnSync('true').pid!; // exited: its pid names no process now
+    const old = new Date(Date.now() - 20 * 60_000);
+    const names = {
+      staleDead: `.lathe-tmp-a.txt.${dead}.0123abcd`,
+      freshDead: `.lathe-tmp-b.txt.${dead}.0123abcd`,
+      oldButMine: `.lathe-tmp-c.txt.${process.pid}.0123abcd`,
+      notOurs: `.lathe-tmp-notes.txt`,
+    };
+    for (const name of Object.values(names)) await fs.writeFile(join(dir, name), 'partial');
+    for (const name of [names.staleDead, names.oldButMine, names.notOurs]) await fs.utimes(join(dir, name), old, old);
+    expect(await sweepStaleTemps(dir, [...Object.values(names), 'missing-file'])).toBe(1);
+    expect((await fs.readdir(dir)).sort()).toEqual([names.freshDead, names.oldButMine, names.notOurs].sort());
+  });
+
+  it('runs when a folder is listed', async () => {
+    const dead = spawnSync('true').pid!;
+    const name = `.lathe-tmp-model.onnx.${dead}.89abcdef`;
+    await fs.writeFile(join(dir, name), 'partial');
+    const old = new Date(Date.now() - 20 * 60_000);
+    await fs.utimes(join(dir, name), old, old);
+    const listed = await listDirectory(dir, '', makeExcluder(DEFAULT_EXCLUDES));
+    expect(listed.ok && listed.value.excluded).toBe(1);
+    await expect.poll(() => fs.readdir(dir)).toEqual([]);
   });
 });

@@ -40,6 +40,44 @@ export async function atomicWrite(target: string, data: Uint8Array | string): Pr
   await fsyncDir(dir);
 }
 
+/** `.lathe-tmp-<name>.<pid>.<8 hex>`: the temp file of a save by process `pid`. */
+const TEMP_NAME = /^\.lathe-tmp-.+\.(\d+)\.[0-9a-f]{8}$/;
+/** A temp file younger than this may belong to a save in progress on another machine (network folders). */
+const STALE_AFTER_MS = 10 * 60_000;
+
+/**
+ * Remove the temp files that saves killed mid-way left in `dir` (SIGKILL, power loss): those whose process is
+ * gone and that are older than ten minutes. Called with a folder's names when it is listed anyway, so it costs
+ * no extra readdir. Returns how many it removed; failures are ignored (the next listing tries again).
+ */
+export async function sweepStaleTemps(dir: string, names: readonly string[], now = Date.now()): Promise<number> {
+  let removed = 0;
+  for (const name of names) {
+    const pid = TEMP_NAME.exec(name)?.[1];
+    if (pid === undefined || processAlive(Number(pid))) continue;
+    const path = join(dir, name);
+    try {
+      const stat = await fs.lstat(path);
+      if (!stat.isFile() || now - stat.mtimeMs < STALE_AFTER_MS) continue;
+      await fs.rm(path);
+      removed++;
+    } catch {
+      // Gone already, or not ours to remove.
+    }
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
+}
+
 async function fsyncDir(dir: string): Promise<void> {
   if (process.platform === 'win32') return; // directories can't be opened for fsync on Windows
   const handle = await fs.open(dir, 'r');

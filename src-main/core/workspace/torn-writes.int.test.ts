@@ -133,7 +133,7 @@ it.skipIf(missing(existsSync(WRITER) ? null : `${WRITER} was not built (test/bui
   console.log(
     `[torn-writes] kills=${KILLS} seed=${SEED} window=${windowMs.toFixed(0)}ms in ${seconds.toFixed(1)}s: torn = ${torn}; ` +
       `big.bin old/new = ${seen.big.old}/${seen.big.new}, nb.ipynb old/new = ${seen.nb.old}/${seen.nb.new}; ` +
-      `.lathe-tmp-* leftovers = ${leftovers} (after ${leftoverRuns} of ${KILLS} kills; atomicWrite does not sweep them, files.exclude hides them)`,
+      `.lathe-tmp-* leftovers = ${leftovers} (after ${leftoverRuns} of ${KILLS} kills; files.exclude hides them; listing the folder removes them once their process is gone and they are 10 min old)`,
   );
   expect(torn).toBe(0);
   // The kills really landed mid-loop: both contents were seen on disk, for both files.

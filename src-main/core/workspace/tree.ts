@@ -5,6 +5,7 @@ import picomatch from 'picomatch';
 import type { DirEntry, DirListing, EntryKind } from '../../common/contract';
 import { ok, type Result } from '../../common/result';
 import { fsFailure } from './fs-errors';
+import { sweepStaleTemps } from './atomic-write';
 
 /** True when an entry (its name, and its project-relative POSIX path) is hidden by `files.exclude`. */
 export type Excluder = (name: string, relPath: string) => boolean;
@@ -75,6 +76,10 @@ export async function listDirectory(root: string, rel: string, isExcluded: Exclu
     const kinds = await Promise.all(batch.map((u) => kindOf(join(abs, u.name))));
     batch.forEach((u, j) => entries.push({ ...u, kind: kinds[j] ?? 'file' }));
   }
+
+  // Saves killed mid-way leave hidden temp files behind: the listing has their names, so sweep them now.
+  const temps = dirents.filter((d) => d.name.startsWith('.lathe-tmp-')).map((d) => d.name);
+  if (temps.length > 0) void sweepStaleTemps(abs, temps);
 
   entries.sort(compareEntries);
   return ok({ path: rel, entries, excluded, offset: 0, total: entries.length, generation: 0 });
