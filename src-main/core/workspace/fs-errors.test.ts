@@ -13,6 +13,7 @@ describe('fsFailure', () => {
     expect(fsFailure(errno('ENOTDIR'), 'x/y')).toMatchObject({ code: 'NOT_A_DIRECTORY' });
     expect(fsFailure(errno('EISDIR'), 'src')).toMatchObject({ code: 'IS_A_DIRECTORY' });
     expect(fsFailure(errno('ENOSPC'), 'big.bin')).toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining('No space') });
+    expect(fsFailure(errno('ENAMETOOLONG'), 'x'.repeat(300))).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^"x{59}…": the name is too long/) });
     expect(fsFailure(errno('ENOENT'), '')).toMatchObject({ message: 'The project folder does not exist' });
   });
 

@@ -37,6 +37,8 @@ export function fsFailure(e: unknown, rel: string): Failure {
       return err('IS_A_DIRECTORY', `${what} is a folder`);
     case 'ENOSPC':
       return err('IO_ERROR', `No space left on the disk for ${what}`);
+    case 'ENAMETOOLONG':
+      return err('INVALID_ARGUMENT', `${what.length > 80 ? `${what.slice(0, 60)}…"` : what}: the name is too long for the file system (255 bytes per name at most)`);
     case 'ELOOP':
       return err('IO_ERROR', `${what} goes through a loop of symbolic links`);
     default:
