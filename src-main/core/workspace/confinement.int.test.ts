@@ -199,7 +199,7 @@ it('every path-taking method refuses every way out of the project, and never tou
       const nofollow = method === 'ws.delete' || method.startsWith('ws.rename');
       if (c.kind === 'escape' && code !== 'OUTSIDE_PROJECT') failures.push(`${where}: expected OUTSIDE_PROJECT`);
       if (c.kind === 'link-final' && !nofollow && code !== 'OUTSIDE_PROJECT') failures.push(`${where}: expected OUTSIDE_PROJECT`);
-      if (c.kind === 'long' && !(code === 'OUTSIDE_PROJECT' || code === 'INVALID_ARGUMENT' || /too long/i.test(message))) {
+      if (c.kind === 'long' && !(code === 'OUTSIDE_PROJECT' || (code === 'INVALID_ARGUMENT' && /too long/i.test(message)))) {
         failures.push(`${where}: expected a clear "name too long" refusal`);
       }
       if (c.kind === 'hard' && method === 'ws.read') {
