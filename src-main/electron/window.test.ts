@@ -228,6 +228,10 @@ describe('hardenWebContents', () => {
     expect(c.openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
     expect(c.openHandler!({ url: 'app://lathe/index.html' })).toEqual({ action: 'deny' });
     expect(electron.opened).toEqual(['https://docs.example/']);
+    // The OS gets the URL as checked (WHATWG-canonical), not the page's raw string.
+    expect(c.openHandler!({ url: ' HTTPS:\\\\Docs.Example\\a b ' })).toEqual({ action: 'deny' });
+    expect(c.openHandler!({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    expect(electron.opened).toEqual(['https://docs.example/', 'https://docs.example/a%20b']);
 
     const webview = event();
     c.emit('will-attach-webview', webview);

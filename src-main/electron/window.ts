@@ -96,18 +96,24 @@ export function isTrustedSender(frame: WebFrameMain | null): boolean {
   return isTrustedFrame(frame);
 }
 
-function isWebUrl(url: string): boolean {
+/**
+ * The canonical form of an http(s) URL, or null for anything else (file:, javascript:, custom schemes, junk).
+ * The OS gets this `href`, never the page's raw string: what was checked is exactly what is opened, with no
+ * second parser (the OS's URL handler) reading stray whitespace or backslashes differently.
+ */
+function webUrl(url: string): string | null {
   try {
-    const { protocol } = new URL(url);
-    return protocol === 'http:' || protocol === 'https:';
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
 function openExternally(url: string): void {
-  if (!isWebUrl(url)) return; // never hand file:, javascript:, custom schemes to the OS
-  shell.openExternal(url).catch((e: unknown) => console.error(`[lathe] could not open ${url}`, e));
+  const href = webUrl(url);
+  if (href === null) return; // never hand file:, javascript:, custom schemes to the OS
+  shell.openExternal(href).catch((e: unknown) => console.error(`[lathe] could not open ${href}`, e));
 }
 
 const hardened = new WeakSet<WebContents>();
