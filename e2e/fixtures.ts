@@ -2,7 +2,7 @@
  * The `lathe` fixture: a real project folder on disk, a private settings directory, and Lathe itself:
  * `lathe serve` driven in Chromium (project "web"), or the built Electron app (project "electron").
  */
-import { _electron, test as base, expect, type Browser, type Page } from '@playwright/test';
+import { _electron, test as base, expect, type Browser, type Dialog, type Page } from '@playwright/test';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +23,12 @@ export interface Lathe {
   path(rel: string): string;
   write(rel: string, content: string | Buffer): void;
   read(rel: string): string;
+  /**
+   * Web only: stop `lathe serve` with `kill` (SIGTERM by default; SIGKILL as a crash), wait for it to exit,
+   * start a new one on the same project and settings directory, and open the page on it (accepting the
+   * browser's "leave the page?"). Returns the new URL, which `url` then gives.
+   */
+  restartServer(options?: { kill?: NodeJS.Signals }): Promise<string>;
 }
 
 const REPO = resolve(__dirname, '..');
@@ -122,21 +128,47 @@ export const test = base.extend<{ lathe: Lathe; openProject: boolean }, LatheOpt
       });
       const page = await app.firstWindow();
       await page.waitForSelector('body[data-ready="true"]');
-      await use({ ...helpers, page, url: null });
+      const restartServer = () => Promise.reject(new Error('restartServer is for the "web" project only'));
+      await use({ ...helpers, page, url: null, restartServer });
       await app.close();
     } else {
-      const { url, child } = await startServer(openProject ? dir : null, userDir);
+      let server = await startServer(openProject ? dir : null, userDir);
       const context = await webBrowser!.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
       const page = await context.newPage();
       const pageErrors: string[] = [];
       page.on('pageerror', (e) => pageErrors.push(e.stack ?? e.message));
-      await page.goto(url);
+      await page.goto(server.url);
       await page.waitForSelector('body[data-ready="true"]');
-      await use({ ...helpers, page, url });
+      const restartServer = async ({ kill = 'SIGTERM' }: { kill?: NodeJS.Signals } = {}) => {
+        const old = server.child;
+        if (old.exitCode === null && old.signalCode === null) {
+          const exited = new Promise((done) => old.once('exit', done));
+          old.kill(kill);
+          await exited;
+        }
+        server = await startServer(openProject ? dir : null, userDir);
+        const leave = (d: Dialog) => void (d.type() === 'beforeunload' ? d.accept() : undefined);
+        page.on('dialog', leave);
+        try {
+          await page.goto(server.url);
+          await page.waitForSelector('body[data-ready="true"]');
+        } finally {
+          page.off('dialog', leave);
+        }
+        return server.url;
+      };
+      await use({
+        ...helpers,
+        page,
+        get url() {
+          return server.url;
+        },
+        restartServer,
+      });
       await context.close();
       // An uncaught error in the renderer fails the test that caused it, whatever it asserted.
       expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-      child.kill('SIGTERM');
+      server.child.kill('SIGTERM');
     }
     rmSync(dir, { recursive: true, force: true });
     rmSync(userDir, { recursive: true, force: true });

@@ -4,8 +4,9 @@
  *
  * - Text is shown cut beyond 2,000 lines or 1 MB, with "Show all" and "Save to file…" (the notebook keeps
  *   all of it); long text scrolls in its own box.
- * - HTML goes through DOMPurify (sanitize.ts) into a shadow root inside a box with `contain: content`:
- *   its <style> applies to itself only, and nothing in it can be positioned over the app.
+ * - HTML goes through DOMPurify (sanitize.ts) into a shadow root inside a box with `contain: content`
+ *   (the host's parent, out of reach of the output's `:host` rules): its <style> applies to itself only,
+ *   and nothing in it can be positioned over the app.
  * - SVG is shown as an <img> of a data: URL, where scripts never run.
  * - A "Profile Cell" report (`application/vnd.lathe.profile+json`) shows as a flame graph and a function table.
  * - The left gutter folds the outputs away.
@@ -233,7 +234,13 @@ function HtmlOutput({ doc, html }: { doc: NotebookDoc; html: string }) {
       </div>
     );
   }
-  return <div className="nb-html-output" ref={host} data-testid="html-output" />;
+  // The contained box is not the shadow host: a sheet's `:host` rules (whose !important beat the page's)
+  // could undo the host's own containment, but they can't reach its parent.
+  return (
+    <div className="nb-html-output" data-testid="html-output">
+      <div className="nb-html-host" ref={host} />
+    </div>
+  );
 }
 
 function ImageOutput({ src, meta }: { src: string; meta: JsonValue | undefined }) {

@@ -1,7 +1,7 @@
 /**
  * ANSI-coloured text (IPython's tracebacks, coloured stream output) as HTML: escaped text in spans whose
  * classes take the theme's terminal colours (`--ansi-*` in styles.css); 256 and true colours come as
- * inline styles. ansi_up escapes every character of the text itself.
+ * inline styles. ansi_up escapes every character of the text itself, and keeps only http(s) hyperlinks.
  */
 import { AnsiUp } from 'ansi_up';
 
@@ -10,7 +10,9 @@ export function ansiToHtml(text: string): string {
   const converter = new AnsiUp();
   converter.use_classes = true;
   converter.escape_html = true;
-  return converter.ansi_to_html(text);
+  // Terminal hyperlinks (OSC 8, http/https only) open in a new window: never in place of Lathe's own page.
+  // (The text is escaped, so the only `<a href="` in the result is ansi_up's own.)
+  return converter.ansi_to_html(text).replaceAll('<a href="', '<a target="_blank" rel="noopener noreferrer" href="');
 }
 
 // eslint-disable-next-line no-control-regex -- escape sequences are control characters

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { cleanInlineStyle, cleanStyleSheet, sanitizeHtml } from './sanitize';
+import { cleanInlineStyle, cleanStyleSheet, cssFetches, sanitizeHtml } from './sanitize';
 
 const HOSTILE = [
   '<script>alert(1)</script>',
@@ -74,5 +74,48 @@ describe('CSS cleaning', () => {
   it('neutralises fixed and sticky positions and @import', () => {
     expect(cleanInlineStyle('color: red; position : fixed; top: 0')).toBe('color: red; position: static; top: 0');
     expect(cleanStyleSheet('@import "x.css"; .a{position:sticky}')).toBe(' .a{position: static}');
+  });
+});
+
+describe('CSS that fetches', () => {
+  it('sees url(), image-set(), src() and @import, escaped or not, and lets data: and #fragments be', () => {
+    for (const css of [
+      'background: url(/x.png)',
+      "background: URL('https://example.com/x.png')",
+      'background: \\75rl(/x)',
+      'background: u\\000072l(/x)',
+      "background-image: image-set('/x.png' 1x)",
+      'background-image: -webkit-image-set(url(/x) 1x)',
+      'background: src("/x")',
+      '@import "x.css"',
+      '@\\69mport url(x.css)',
+      '--u: url(/x)',
+      'cursor: url(/c.cur), auto',
+    ]) {
+      expect(cssFetches(css), css).toBe(true);
+    }
+    for (const css of ['color: red', 'fill: url(#grad)', 'clip-path: url( "#p0" )', 'background: url(data:image/png;base64,AAAA)', 'font-family: "url"']) {
+      expect(cssFetches(css), css).toBe(false);
+    }
+  });
+
+  it('drops only the declarations that fetch, whatever the ; inside data: URLs and strings', () => {
+    expect(cleanInlineStyle('color: red; background: url(/x.png); width: 10px')).toBe('color: red; width: 10px');
+    expect(cleanInlineStyle('background: url(data:image/png;base64,AAAA); background-image: \\75rl(/x)')).toBe('background: url(data:image/png;base64,AAAA);');
+    expect(cleanInlineStyle('content: "a;b"; position: f\\69xed')).toBe('content: "a;b"; position: static');
+    expect(cleanInlineStyle('--p: fixed; position: var(--p)')).toBe('--p: fixed; position: static');
+    expect(cleanStyleSheet('.a { content: "/*" } .b { background: url(/x) } .c { content: "*/" }')).toBe('.a { content: "/*" } .b {} .c { content: "*/" }');
+    expect(cleanStyleSheet('@media screen { .a { color: red; background: url(/x) } } @font-face { font-family: f; src: url(/f.woff) }')).toBe(
+      '@media screen { .a { color: red;} } @font-face { font-family: f;}',
+    );
+    // Cut where the browser would not cut (an unclosed string): nothing that fetches is left, at worst nothing.
+    expect(cssFetches(cleanStyleSheet('.a { content: "x\\"; background: url(/x) }'))).toBe(false);
+  });
+
+  it('removes SVG presentation attributes that reference other documents, and keeps in-document ones', () => {
+    const out = sanitizeHtml('<svg><rect fill="url(/x#p)" stroke="url(#g)" filter="\\75rl(/f#f)" mask="url(#m)" clip-path="url(https://example.com/c#c)"/></svg>', 'output');
+    expect(out).toContain('stroke="url(#g)"');
+    expect(out).toContain('mask="url(#m)"');
+    expect(out).not.toMatch(/fill=|filter=|clip-path=/);
   });
 });

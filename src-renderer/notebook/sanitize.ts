@@ -8,10 +8,16 @@
  * - Nothing fetched from elsewhere: images, SVG <image>/<use> and media keep only data:, blob: and
  *   in-document (#) URLs. Links to http(s) and mailto open outside the app (a new window, which Electron
  *   hands to the OS browser); other links lose their href.
+ * - Nor by CSS: a declaration of a style attribute or style sheet that could fetch (`url()` other than
+ *   data: or #fragment, `image-set()`, `image()`, `src()`, `cross-fade()`, `@import`), read with CSS
+ *   escapes decoded (`\75rl(`, `@\69mport`), is dropped, as is an SVG presentation attribute (fill,
+ *   filter, mask, clip-path, marker…) that does. If anything that fetches is left after that, the whole
+ *   attribute or sheet goes.
  * - No escaping its box: `position: fixed` and `sticky` are neutralised in style attributes and style
  *   sheets. HTML outputs are rendered in a shadow root inside a box with `contain: content`
  *   (see Outputs.tsx), so their style sheets apply only to themselves and nothing they draw can cover the
- *   app: containment makes the box the containing block of anything positioned and clips it. Markdown is
+ *   app: containment makes the box the containing block of anything positioned and clips it. (The box is
+ *   not the shadow host: a sheet's `:host` rules could undo the host's own containment.) Markdown is
  *   rendered into the page itself, so it may not have <style> at all, and its ids are prefixed.
  */
 import DOMPurify, { type Config } from 'dompurify';
@@ -49,15 +55,108 @@ const FETCHING = new Set(['src', 'href', 'xlink:href', 'poster', 'data', 'codeba
 
 const POSITION_ESCAPE = /position\s*:\s*(fixed|sticky)\b/gi;
 
-/** A style attribute's declarations, with positions that could leave the output's box neutralised. */
-export function cleanInlineStyle(css: string): string {
-  return css.replace(POSITION_ESCAPE, 'position: static');
+/** CSS text with its escapes decoded (`\75rl(` is `url(`), to read it as the browser will. */
+function decodeCssEscapes(css: string): string {
+  return css.replace(/\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\([^\n])/g, (_, hex: string | undefined, char: string | undefined) => {
+    if (hex === undefined) return char ?? '';
+    const code = parseInt(hex, 16);
+    return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? '\ufffd' : String.fromCodePoint(code);
+  });
 }
 
-/** A <style> element's text: no @import (nothing fetched), no fixed or sticky positions. */
-export function cleanStyleSheet(css: string): string {
-  return css.replace(/@import[^;]*;?/gi, '').replace(POSITION_ESCAPE, 'position: static');
+/** CSS functions that load an image or a resource from a URL or a string. */
+const FETCHING_FUNCTION = /(?<![\w-])(?:-webkit-)?(?:image-set|image|cross-fade|src)\(/;
+
+/**
+ * Whether CSS text could make the browser fetch something: `@import`, a fetching function, or `url()` of
+ * anything but a data: URL or an in-document #fragment. Read with escapes decoded, so it errs on the side
+ * of "yes" (a url( inside a string counts too).
+ */
+export function cssFetches(css: string): boolean {
+  const plain = decodeCssEscapes(css).toLowerCase();
+  if (plain.includes('@import') || FETCHING_FUNCTION.test(plain)) return true;
+  for (const m of plain.matchAll(/url\(\s*['"]?\s*/g)) {
+    if (!/^(data:|#)/.test(plain.slice(m.index + m[0].length))) return true;
+  }
+  return false;
 }
+
+/**
+ * CSS text cut at each `;`, `{` and `}` outside strings, comments and (), [] blocks, as the CSS parser
+ * ends declarations and rules: each piece with the character that ended it ('' for the last).
+ */
+function cssPieces(css: string): { text: string; end: string }[] {
+  const pieces: { text: string; end: string }[] = [];
+  let depth = 0;
+  let start = 0;
+  let i = 0;
+  while (i < css.length) {
+    const c = css[i]!;
+    if (c === '\\') {
+      i += 2;
+      continue;
+    }
+    if (c === '/' && css[i + 1] === '*') {
+      const close = css.indexOf('*/', i + 2);
+      i = close < 0 ? css.length : close + 2;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      i++;
+      while (i < css.length && css[i] !== c && css[i] !== '\n') i += css[i] === '\\' ? 2 : 1;
+      i++;
+      continue;
+    }
+    if (c === '(' || c === '[') depth++;
+    else if ((c === ')' || c === ']') && depth > 0) depth--;
+    else if (depth === 0 && (c === ';' || c === '{' || c === '}')) {
+      pieces.push({ text: css.slice(start, i), end: c });
+      start = i + 1;
+    }
+    i++;
+  }
+  pieces.push({ text: css.slice(start), end: '' });
+  return pieces;
+}
+
+/** A declaration (or at-statement) made harmless: '' when it could fetch, `position: static` for an escape. */
+function cleanDeclaration(text: string): string {
+  if (cssFetches(text)) return '';
+  const position = /^\s*position\s*:(.*)$/is.exec(decodeCssEscapes(text));
+  if (position && /fixed|sticky|var\(|env\(|attr\(/i.test(position[1]!)) return `${/^\s*/.exec(text)![0]}position: static`;
+  return text.replace(POSITION_ESCAPE, 'position: static');
+}
+
+/**
+ * CSS made harmless piece by piece: declarations and at-statements that could fetch are dropped (with
+ * their `;`), positions that could leave the box are neutralised; rule preludes (before `{`) are kept.
+ * Whatever still could fetch afterwards (the pieces were cut differently than the browser would) drops it all.
+ */
+function cleanCss(css: string): string {
+  let out = '';
+  for (const { text, end } of cssPieces(css)) {
+    if (end === '{') {
+      out += text + end;
+      continue;
+    }
+    const clean = cleanDeclaration(text);
+    out += clean === '' && text.trim() !== '' && end === ';' ? '' : clean + end;
+  }
+  return cssFetches(out) ? '' : out;
+}
+
+/** A style attribute's declarations, without any that could fetch, and with positions that could leave the output's box neutralised. */
+export function cleanInlineStyle(css: string): string {
+  return cleanCss(css);
+}
+
+/** A <style> element's text: nothing that fetches (@import, url()…), no fixed or sticky positions. */
+export function cleanStyleSheet(css: string): string {
+  return cleanCss(css);
+}
+
+/** SVG presentation attributes that take a url() (an external document's paint server, filter, mask…). */
+const CSS_URL_ATTRS = new Set(['fill', 'stroke', 'filter', 'mask', 'clip-path', 'marker', 'marker-start', 'marker-mid', 'marker-end', 'cursor']);
 
 const purify = DOMPurify(window);
 
@@ -69,6 +168,10 @@ purify.addHook('uponSanitizeAttribute', (node, data) => {
   const name = data.attrName;
   if (name === 'style') {
     data.attrValue = cleanInlineStyle(data.attrValue);
+    return;
+  }
+  if (CSS_URL_ATTRS.has(name)) {
+    if (cssFetches(data.attrValue)) data.keepAttr = false;
     return;
   }
   if (!FETCHING.has(name)) return;
