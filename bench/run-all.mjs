@@ -2,7 +2,7 @@
  * bench/run-all.mjs: every benchmark in bench/, one after another, and a summary.
  *
  * Builds once (`npx electron-vite build`, unless --no-build), then runs startup.mjs, bundle-size.mjs,
- * tree-100k.mjs, repl-roundtrip.mjs, flood.mjs, session-start.mjs, nb-run-all.mjs, notebook-open.mjs, onnx-latency.mjs, graph-view.mjs, profile-parse.mjs, profile-timeline.mjs and grad-panel.mjs, each in
+ * tree-100k.mjs, repl-roundtrip.mjs, flood.mjs, session-start.mjs, nb-run-all.mjs, notebook-open.mjs, onnx-latency.mjs, graph-view.mjs, profile-parse.mjs, profile-timeline.mjs, grad-overhead.mjs, grad-panel.mjs and load.mjs, each in
  * its own process with --no-build (their own output is shown as it comes), and prints a summary table of figure, goal or
  * peer, and ratio. The same goes to bench/.results/latest.json (git-ignored), with each benchmark's full
  * results. --runs N goes to the benchmarks that repeat slow runs (not to bundle-size, which has none, nor
@@ -18,7 +18,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, build, cli, fmtMs, loadLine, machine, now, printFigures, runBenchmark } from './lib.mjs';
 
-const BENCHMARKS = ['startup', 'bundle-size', 'tree-100k', 'repl-roundtrip', 'flood', 'session-start', 'nb-run-all', 'notebook-open', 'onnx-latency', 'graph-view', 'profile-parse', 'profile-timeline', 'grad-overhead'];
+const BENCHMARKS = ['startup', 'bundle-size', 'tree-100k', 'repl-roundtrip', 'flood', 'session-start', 'nb-run-all', 'notebook-open', 'onnx-latency', 'graph-view', 'profile-parse', 'profile-timeline', 'grad-overhead', 'grad-panel', 'load'];
 /** Those that take --runs from here. */
 const TAKES_RUNS = new Set(['startup', 'tree-100k', 'flood', 'session-start', 'nb-run-all', 'notebook-open', 'onnx-latency']);
 const RESULTS = join(REPO, 'bench', '.results');

@@ -25,6 +25,7 @@ import {
 } from './auth';
 import { contentSecurityPolicy } from '../common/csp';
 import { serveStatic } from './static-files';
+import { OutputRouting } from '../core/sessions/output-routing';
 import { DEFAULT_BIND_HOST, hostForUrl, isLoopbackAddress, isWildcardAddress } from './bind-address';
 
 export interface ServerOptions {
@@ -176,7 +177,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
       ws.send(JSON.stringify(frame));
     };
-    const subscription = workbench.hub.subscribe((event, payload) => send({ t: 'event', event, payload }));
+    const routing = new OutputRouting();
+    const subscription = workbench.hub.subscribe((event, payload) => {
+      if (routing.wants(event, payload)) send({ t: 'event', event, payload });
+    });
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) return;
       let frame: ClientFrame;
@@ -187,15 +191,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return;
       }
       if (frame?.t !== 'call' || typeof frame.id !== 'number') return;
+      const routed = routing.call(frame.method, frame.args);
       dispatch(workbench.handlers, frame.method, frame.args).then(
-        (result) => send({ t: 'result', id: frame.id, result }),
+        (result) => {
+          routed(result);
+          send({ t: 'result', id: frame.id, result });
+        },
         (e: unknown) => {
           console.error(`[lathe] ${String(frame.method)} failed`, e);
-          send({
-            t: 'result',
-            id: frame.id,
-            result: { ok: false, code: 'INTERNAL', message: `Internal error in ${String(frame.method)}: ${String(e)}` },
-          });
+          const result = { ok: false, code: 'INTERNAL', message: `Internal error in ${String(frame.method)}: ${String(e)}` } as const;
+          routed(result);
+          send({ t: 'result', id: frame.id, result });
         },
       );
     });

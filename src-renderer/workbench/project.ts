@@ -63,7 +63,11 @@ export async function boot(bridge: AppBridge): Promise<void> {
   media.addEventListener('change', (e) => setApp({ osDark: e.matches }));
 
   await attach();
-  useApp.subscribe(schedulePersist);
+  // Only changes to what is saved: every finished call updates the store (the busy flag), and a session
+  // printing output acknowledges it every 50 ms, which would put the save off for as long as it prints.
+  useApp.subscribe((s, prev) => {
+    if (s.tabs !== prev.tabs || s.active !== prev.active || s.expanded !== prev.expanded || s.layout !== prev.layout) schedulePersist();
+  });
 }
 
 /** Take up whatever the core has: settings and the open project (a reload re-attaches here). */
