@@ -1320,6 +1320,12 @@ class IPythonBackend(object):
             displayhook_class = Type(LatheDisplayHook)
             display_pub_class = Type(LatheDisplayPublisher)
 
+            def _get_exc_info(self, exc_tuple=None):
+                # The SIGINT handler's frame (KeyboardInterrupt is raised there) is the driver's, not the
+                # user's: IPython before 8.10 ignores its __tracebackhide__, so leave it out here.
+                etype, value, tb = InteractiveShell._get_exc_info(self, exc_tuple)
+                return etype, value, strip_driver_frames(tb) or tb
+
             def _showtraceback(self, etype, evalue, stb):
                 try:
                     evalue_text = str(evalue)

@@ -247,6 +247,9 @@ describe.skipIf(!systemReady)('interrupts, counted', () => {
         const info = await execution.value.done;
         times.push(Date.now() - sent);
         if (info.status === 'interrupted' && info.error?.ename === 'KeyboardInterrupt') interrupted++;
+        // The traceback is the user's code only: not the driver's SIGINT handler, where it was raised.
+        const error = execution.value.outputs.find((o) => o.type === 'error');
+        expect(error?.type === 'error' && error.traceback.join('\n')).not.toMatch(/lathe_driver/);
         expect(resultText((await run(h, id, 'kept')).outputs)).toBe(String(rep));
       }
       const sorted = [...times].sort((a, b) => a - b);
