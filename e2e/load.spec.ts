@@ -12,11 +12,12 @@
  *   shows). It reports the longest frame while typing (not asserted: this is a 2-core machine and frame
  *   times are a benchmark's business; bench/load.mjs measures the same) and the peak RSS of every process.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { canImport, expect, mod, PYTHON, shot, skipUnless, test } from './fixtures';
 import { onnxFixtures, torchMissing } from '../test/onnx-fixtures';
+import { processTree, rss, serverPid, sessionPythons, type Role } from './procs';
 
 const hasPython = canImport('IPython');
 test.beforeEach(() => skipUnless(hasPython, `${PYTHON} with IPython is not installed (scripts/setup-system.sh installs it)`));
@@ -40,75 +41,6 @@ async function useSystemPython(page: Page): Promise<void> {
 /** The terminal's whole buffer, scrollback included (TerminalView's test hook). */
 function terminalText(page: Page): Promise<string> {
   return page.evaluate(() => (window as { __latheTerminalText?: () => string }).__latheTerminalText?.() ?? '');
-}
-
-// --- /proc: the server and its children ----------------------------------------------------------------
-
-type Role = 'server' | 'pty-host' | 'onnx-runner' | 'python' | 'other';
-
-function parents(): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      out.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return out;
-}
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-  } catch {
-    return '';
-  }
-}
-
-function rss(pid: number): number | null {
-  try {
-    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The `lathe serve` process serving `dir` (the fixture started it). */
-function serverPid(dir: string): number {
-  for (const pid of parents().keys()) {
-    const cmd = cmdline(pid);
-    if (cmd.includes('lathe.js serve') && cmd.includes(dir)) return pid;
-  }
-  throw new Error(`no lathe serve process for ${dir}`);
-}
-
-/** The server and all its descendants, each with its role. */
-function processTree(root: number): Map<number, Role> {
-  const parentOf = parents();
-  const out = new Map<number, Role>([[root, 'server']]);
-  const queue = [root];
-  while (queue.length) {
-    const p = queue.shift()!;
-    for (const [child, parent] of parentOf) {
-      if (parent !== p || out.has(child)) continue;
-      const cmd = cmdline(child);
-      out.set(
-        child,
-        cmd.includes('pty-host.js') ? 'pty-host' : cmd.includes('onnx-runner.js') ? 'onnx-runner' : cmd.includes('lathe_driver.py') ? 'python' : 'other',
-      );
-      queue.push(child);
-    }
-  }
-  return out;
-}
-
-/** The session Pythons' pids (children of the pty host). */
-function sessionPythons(root: number): number[] {
-  return [...processTree(root)].filter(([, role]) => role === 'python').map(([pid]) => pid);
 }
 
 /** Polls every process of the tree every `ms` and keeps each one's peak RSS. */

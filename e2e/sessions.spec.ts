@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { canImport, expect, mod, PYTHON, skipUnless, test } from './fixtures';
+import { processTree, serverPid } from './procs';
 
 const hasPython = canImport('sys');
 
@@ -295,3 +296,32 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(150);
   await page.screenshot({ path: `${dir}/${name}.png` });
 }
+
+test('a pty host that crashes six times in a row stops with a banner, and its Restart brings sessions back', async ({ lathe }) => {
+  const { page } = lathe;
+  lathe.write('hello.py', 'print("hello", 6 * 7)\n');
+  await useSystemPython(page);
+  await openInEditor(page, 'hello.py');
+  await runInEditor(page);
+  await expect(terminalRows(page)).toContainText('hello 42', { timeout: 60_000 });
+  const server = serverPid(lathe.dir);
+  const ptyHost = () => [...processTree(server)].find(([, role]) => role === 'pty-host')?.[0];
+  let killed: number | undefined;
+  for (let crash = 1; crash <= 6; crash++) {
+    // Each restart is a new process: kill the one that is up now.
+    await expect.poll(() => ptyHost() !== undefined && ptyHost() !== killed, { timeout: 10_000 }).toBe(true);
+    killed = ptyHost()!;
+    process.kill(killed, 'SIGKILL');
+  }
+  const banner = page.getByTestId('session-host-banner');
+  await expect(banner).toContainText('Python sessions are unavailable: The pty host was killed by SIGKILL and crashed 6 times in a row; Lathe stopped restarting it.');
+  await expect.poll(ptyHost).toBeUndefined();
+  await shot(page, 'session-host-failed');
+  await banner.getByRole('button', { name: 'Restart' }).click();
+  await expect(banner).toHaveCount(0);
+  await editorLines(page).click();
+  await page.keyboard.press(`${mod}+Home`);
+  await runInEditor(page);
+  await expect.poll(() => countInTerminal(page, 'hello 42'), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+  await expectIdle(page);
+});
