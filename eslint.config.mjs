@@ -26,6 +26,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-restricted-imports': restrict([...nativeOnly(), noElectron]),
+      // The same for require('…') and import('…') (no-restricted-imports sees only import declarations).
+      'no-restricted-syntax': ['error', { selector: "CallExpression > Literal[value=/^(node-pty|onnxruntime-node)$/]", message: 'node-pty is imported only in src-main/pty-host, onnxruntime-node only in src-main/onnx-runner (supervised child processes).' }],
     },
   },
   {
@@ -51,9 +53,12 @@ export default tseslint.config(
   },
   { files: ['src-main/**/*.{ts,mjs}', 'e2e/**/*.ts', 'bench/**/*.{ts,mjs,js}', 'bin/**/*.js', 'scripts/**/*.{js,mjs}', '*.{js,mjs,ts,mts}'], languageOptions: { globals: globals.node } },
   { files: ['src-main/electron/**/*.ts'], rules: { 'no-restricted-imports': restrict(nativeOnly()) } },
-  { files: ['src-main/pty-host/**/*.ts'], rules: { 'no-restricted-imports': restrict([...nativeOnly('node-pty'), noElectron]) } },
-  { files: ['src-main/onnx-runner/**/*.ts'], rules: { 'no-restricted-imports': restrict([...nativeOnly('onnxruntime-node'), noElectron]) } },
-  // The benchmarks' peer: a bare onnxruntime-node loop in its own process, what Lathe's runner is measured against.
-  { files: ['bench/peers/ort-loop.mjs'], rules: { 'no-restricted-imports': restrict([...nativeOnly('onnxruntime-node'), noElectron]) } },
+  { files: ['src-main/pty-host/**/*.{ts,mjs}'], rules: { 'no-restricted-imports': restrict([...nativeOnly('node-pty'), noElectron]), 'no-restricted-syntax': 'off' } },
+  { files: ['src-main/onnx-runner/**/*.ts'], rules: { 'no-restricted-imports': restrict([...nativeOnly('onnxruntime-node'), noElectron]), 'no-restricted-syntax': 'off' } },
+  // The benchmarks' peers: bare onnxruntime-node in its own process (a timing loop; a profile written untouched),
+  // what Lathe's runner and trace parser are measured and checked against.
+  { files: ['bench/peers/*.mjs'], rules: { 'no-restricted-imports': restrict([...nativeOnly('onnxruntime-node'), noElectron]) } },
   { files: ['bin/**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  // This file names the modules to restrict them.
+  { files: ['eslint.config.mjs'], rules: { 'no-restricted-syntax': 'off' } },
 );

@@ -1,6 +1,6 @@
 /**
  * bench/lib-traces.mjs: the profiling benchmarks' shared input — a generated chain model (onnx.helper, via
- * /usr/bin/python3) and a real onnxruntime trace of it (src-main/common/onnx/__fixtures__/traces/ort-profile.mjs,
+ * /usr/bin/python3) and a real onnxruntime trace of it (bench/peers/ort-profile.mjs,
  * optimisation 'disabled', one thread). Used by profile-parse.mjs and profile-timeline.mjs.
  */
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { REPO } from './lib.mjs';
 
 const PYTHON = process.env.LATHE_BENCH_PYTHON ?? '/usr/bin/python3';
-const PROFILER = join(REPO, 'src-main', 'common', 'onnx', '__fixtures__', 'traces', 'ort-profile.mjs');
+const PROFILER = join(REPO, 'bench', 'peers', 'ort-profile.mjs');
 
 /** NODES nodes in one chain, 8 op types, small tensors (64×64 MatMuls). */
 const MODEL_PY = `

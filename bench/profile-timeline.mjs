@@ -8,7 +8,7 @@
  * The trace: a 400-node model (chains of MatMul/Add/Relu/Mul/Sigmoid/Tanh/Sub/Abs on [1, 64], generated with
  * /usr/bin/python3 and onnx.helper, as bench/profile-parse.mjs does) saved as model.onnx in a temp project,
  * profiled for --trace-runs runs (default 250: 100,000 node spans) by onnxruntime-node in a child process
- * (src-main/common/onnx/__fixtures__/traces/ort-profile.mjs: CPU EP, optimisation 'disabled', one intra-op
+ * (bench/peers/ort-profile.mjs: CPU EP, optimisation 'disabled', one intra-op
  * thread) into big-trace.json (ORT's own output, untouched: about 61 MB).
  *
  * Each run is a fresh browser context on its own `lathe serve` (fresh settings dir). In the page:

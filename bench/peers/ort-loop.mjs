@@ -6,10 +6,7 @@
  * FEEDS.json: { name: { dtype, dims, npy } } (the same .npy files Lathe is given). Prints JSON: { p50, latencies }.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
-const ort = require('onnxruntime-node');
+import ort from 'onnxruntime-node';
 
 const [model, feedsFile, warmup, runs, intra] = process.argv.slice(2);
 

@@ -1,6 +1,6 @@
 /**
  * The parser on a fresh real trace: resnet18 (test/onnx-fixtures.ts: torchvision's, exported by Debian's
- * torch) profiled by onnxruntime-node in a child process (__fixtures__/traces/ort-profile.mjs: CPU EP,
+ * torch) profiled by onnxruntime-node in a child process (bench/peers/ort-profile.mjs: CPU EP,
  * optimisation 'disabled', one intra-op thread, 5 runs). The node table is the graph's nodes, and its sum
  * agrees with the model_run spans within 5% (ORT's model_run also counts per-run overhead that no node's
  * kernel time does; on resnet18 it is 1–3%).
@@ -15,7 +15,7 @@ import { onnxFixtures, torchMissing } from '../../../test/onnx-fixtures';
 import { parseModel } from './parse-model';
 import { parseTrace } from './profile-trace';
 
-const SCRIPT = join(__dirname, '__fixtures__', 'traces', 'ort-profile.mjs');
+const SCRIPT = join(__dirname, '..', '..', '..', 'bench', 'peers', 'ort-profile.mjs');
 
 describe.skipIf(missing(torchMissing))('a fresh onnxruntime-node trace of resnet18', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lathe-profile-int-'));

@@ -3,8 +3,8 @@
  * (`node src-main/common/onnx/__fixtures__/traces/make-traces.mjs`) after `npx vitest run` has made
  * out/test-fixtures/onnx/ (scripts/make-onnx-fixtures.py); the outputs are committed, nothing imports this.
  *
- * - small_cnn.ort.json, int8_qdq.ort.json, resnet18.ort.json: onnxruntime-node (ort-profile.mjs beside
- *   this), CPU EP, graph optimisation 'disabled' (node names are the graph's), one intra-op thread,
+ * - small_cnn.ort.json, int8_qdq.ort.json, resnet18.ort.json: onnxruntime-node on its own (bench/peers/ort-profile.mjs),
+ *   CPU EP, graph optimisation 'disabled' (node names are the graph's), one intra-op thread,
  *   3 runs each; ORT's own output, untrimmed (resnet18's is the largest, about 130 kB).
  * - small_cnn.torch.json: Debian's torch (/usr/bin/python3), torch.profiler around 3 forwards of a small
  *   CNN, `prof.export_chrome_trace`. Debian's torch 1.13 is built without kineto, so this is the legacy
@@ -35,7 +35,7 @@ function check(file) {
 
 for (const model of ['small_cnn', 'int8_qdq', 'resnet18']) {
   const out = join(HERE, `${model}.ort.json`);
-  run(process.execPath, [join(HERE, 'ort-profile.mjs'), join(MODELS, `${model}.onnx`), out, '--runs', '3', '--opt', 'disabled', '--intra', '1']);
+  run(process.execPath, [join(HERE, '..', '..', '..', '..', '..', 'bench', 'peers', 'ort-profile.mjs'), join(MODELS, `${model}.onnx`), out, '--runs', '3', '--opt', 'disabled', '--intra', '1']);
   check(out);
 }
 

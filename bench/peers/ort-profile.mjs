@@ -1,7 +1,9 @@
 /**
- * ort-profile.mjs: profile a model with onnxruntime-node (the repo's node_modules) and write ORT's own
- * Chrome trace, untouched, to OUT. Used by make-traces.mjs (the committed golden traces), by
- * profile-trace.int.test.ts (resnet18) and by bench/profile-parse.mjs (a big trace); never imported by the app.
+ * bench/peers/ort-profile.mjs: a peer, like ort-loop.mjs beside it: onnxruntime-node on its own, in its own
+ * process, with nothing of Lathe. It profiles a model and writes ORT's own Chrome trace, untouched, to OUT:
+ * the reference Lathe's trace parser is checked against. Used by
+ * src-main/common/onnx/__fixtures__/traces/make-traces.mjs (the committed golden traces), by
+ * profile-trace.int.test.ts (resnet18) and by bench/lib-traces.mjs (a big trace); never imported by the app.
  *
  * Usage: node ort-profile.mjs MODEL OUT [--runs N] [--opt disabled|basic|extended|all] [--intra T]
  * Inputs: every tensor input is filled with seeded pseudo-random values (floats in [-1, 1), integers 0),
@@ -9,13 +11,11 @@
  * model_loading_uri, session_initialization and N model_run spans. Prints { file, runs, bytes } as JSON.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const require = createRequire(import.meta.url);
-const ort = require('onnxruntime-node');
+import ort from 'onnxruntime-node';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
