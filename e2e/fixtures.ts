@@ -209,3 +209,17 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(200);
   await page.screenshot({ path: `${dir}/${name}.png` });
 }
+
+/**
+ * Choose /usr/bin/python3 in the status bar's interpreter picker (the choice is per project); with
+ * `screenshot`, take one of the open picker first.
+ */
+export async function useSystemPython(page: Page, screenshot?: string): Promise<void> {
+  await page.getByTestId('status-interpreter').click();
+  const picker = page.getByRole('dialog', { name: 'Select Python interpreter' });
+  const item = picker.locator('.quick-pick-item', { has: page.locator('.qp-detail', { hasText: new RegExp(`^${PYTHON}$`) }) });
+  await item.waitFor({ timeout: 60_000 });
+  if (screenshot) await shot(page, screenshot);
+  await item.click();
+  await expect(page.getByTestId('status-interpreter')).toContainText('3.');
+}

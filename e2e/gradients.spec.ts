@@ -2,19 +2,10 @@
  * Gradient health end to end: a real training loop in a real session (Debian's torch) with
  * `lathe.watch(model, optimizer=opt)`, streamed through the driver's markers to the Gradients panel.
  */
-import type { Page } from '@playwright/test';
-import { canImport, expect, mod, PYTHON, shot, skipUnless, test } from './fixtures';
+import { canImport, expect, mod, PYTHON, shot, skipUnless, test, useSystemPython } from './fixtures';
 
 test.setTimeout(180_000);
 
-async function useSystemPython(page: Page): Promise<void> {
-  await page.getByTestId('status-interpreter').click();
-  const picker = page.getByRole('dialog', { name: 'Select Python interpreter' });
-  const item = picker.locator('.quick-pick-item', { has: page.locator('.qp-detail', { hasText: new RegExp(`^${PYTHON}$`) }) });
-  await item.waitFor({ timeout: 60_000 });
-  await item.click();
-  await expect(page.getByTestId('status-interpreter')).toContainText('3.');
-}
 
 // One `# %%` cell: Shift+Enter runs the whole file. 60 steps, slow enough to watch the heat map fill.
 const TRAIN = `# %%

@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { canImport, expect, mod, PYTHON, shot, skipUnless, test } from './fixtures';
+import { canImport, expect, mod, PYTHON, shot, skipUnless, test, useSystemPython } from './fixtures';
 import { onnxFixtures, torchMissing } from '../test/onnx-fixtures';
 import { processTree, rss, serverPid, sessionPythons, type Role } from './procs';
 
@@ -29,14 +29,6 @@ const TERMINAL_SCROLLBACK_LINES = 10_000;
 const sessionStatus = (page: Page) => page.getByTestId('status-session');
 const sessionTab = (page: Page, name: string) => page.locator('.session-tab', { hasText: name });
 
-async function useSystemPython(page: Page): Promise<void> {
-  await page.getByTestId('status-interpreter').click();
-  const picker = page.getByRole('dialog', { name: 'Select Python interpreter' });
-  const item = picker.locator('.quick-pick-item', { has: page.locator('.qp-detail', { hasText: new RegExp(`^${PYTHON}$`) }) });
-  await item.waitFor({ timeout: 60_000 });
-  await item.click();
-  await expect(page.getByTestId('status-interpreter')).toContainText('3.');
-}
 
 /** The terminal's whole buffer, scrollback included (TerminalView's test hook). */
 function terminalText(page: Page): Promise<string> {

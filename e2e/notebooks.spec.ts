@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
-import { canImport, expect, mod, PYTHON, shot, skipUnless, test } from './fixtures';
+import { canImport, expect, mod, PYTHON, shot, skipUnless, test, useSystemPython } from './fixtures';
 
 const hasPython = canImport('sys');
 const hasPlotting = hasPython && canImport('matplotlib, nbformat');
@@ -40,15 +40,6 @@ const cell = (page: Page, i: number) => cells(page).nth(i);
 const prompt = (c: Locator) => c.getByTestId('cell-prompt');
 const cellList = (page: Page) => page.getByTestId('notebook-cells');
 
-/** Choose /usr/bin/python3 in the status bar's interpreter picker (the choice is per project). */
-async function useSystemPython(page: Page): Promise<void> {
-  await page.getByTestId('status-interpreter').click();
-  const picker = page.getByRole('dialog', { name: 'Select Python interpreter' });
-  const item = picker.locator('.quick-pick-item', { has: page.locator('.qp-detail', { hasText: new RegExp(`^${PYTHON}$`) }) });
-  await item.waitFor({ timeout: 60_000 });
-  await item.click();
-  await expect(page.getByTestId('status-interpreter')).toContainText('3.');
-}
 
 /** Open a notebook from the explorer, then give its cell list the keyboard (command mode, first cell). */
 async function openNotebook(page: Page, path: string): Promise<void> {

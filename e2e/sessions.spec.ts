@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
-import { canImport, expect, mod, PYTHON, skipUnless, test } from './fixtures';
+import { canImport, expect, mod, PYTHON, shot, skipUnless, test, useSystemPython } from './fixtures';
 import { processTree, serverPid } from './procs';
 
 const hasPython = canImport('sys');
@@ -19,16 +19,6 @@ const terminalRows = (page: Page) => page.locator('[data-testid="terminal"] .xte
 const sessionStatus = (page: Page) => page.getByTestId('status-session');
 const editorLines = (page: Page) => page.locator('.monaco-editor .view-lines');
 
-/** Choose /usr/bin/python3 in the status bar's interpreter picker (the choice is per project). */
-async function useSystemPython(page: Page, screenshot?: string): Promise<void> {
-  await page.getByTestId('status-interpreter').click();
-  const picker = page.getByRole('dialog', { name: 'Select Python interpreter' });
-  const item = picker.locator('.quick-pick-item', { has: page.locator('.qp-detail', { hasText: new RegExp(`^${PYTHON}$`) }) });
-  await item.waitFor({ timeout: 60_000 });
-  if (screenshot) await shot(page, screenshot);
-  await item.click();
-  await expect(page.getByTestId('status-interpreter')).toContainText('3.');
-}
 
 /** Open a Python file, put the cursor on its first line and run it cell by cell with Shift+Enter. */
 async function openInEditor(page: Page, path: string): Promise<void> {
@@ -288,14 +278,6 @@ test('a 2-million-line print completes while the editor keeps taking keystrokes'
   expect(heap).toBeLessThan(1_000_000_000);
 });
 
-/** A screenshot for people to look at (not compared), when LATHE_SHOTS names a folder for them. */
-async function shot(page: Page, name: string): Promise<void> {
-  const dir = process.env.LATHE_SHOTS;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  await page.waitForTimeout(150);
-  await page.screenshot({ path: `${dir}/${name}.png` });
-}
 
 test('a pty host that crashes six times in a row stops with a banner, and its Restart brings sessions back', async ({ lathe }) => {
   const { page } = lathe;
