@@ -18,10 +18,10 @@
  *
  * Usage: node bench/grad-panel.mjs [--steps N] [--no-build] [--json FILE] [--help]
  */
-/* global document, window, requestAnimationFrame */
+/* global document */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, cli, connectWs, figure, fmtMs, installProbe, launchChromium, loadLine, machine, max, newPage, percentile, printFigures, readProbe, runBenchmark, runCode, startLathe, startSession, tempDir } from './lib.mjs';
+import { build, cli, connectWs, figure, fmtMs, installProbe, launchChromium, loadLine, machine, max, newPage, percentile, printFigures, readProbe, runBenchmark, runCode, startFrames, startLathe, startSession, stopFrames, tempDir } from './lib.mjs';
 
 const args = cli(import.meta.url, { steps: { type: 'string', default: '5000' } });
 const STEPS = Math.max(10, Number(args.steps) || 5000);
@@ -67,22 +67,6 @@ else:
 print('BENCH', json.dumps({'mode': mode, 's': time.time() - t0}))
 `;
 
-function startFrames() {
-  const frames = [];
-  let last = performance.now();
-  window.__frames = { frames, running: true, from: performance.now() };
-  const step = (t) => {
-    frames.push(t - last);
-    last = t;
-    if (window.__frames.running) requestAnimationFrame(step);
-  };
-  requestAnimationFrame(step);
-}
-
-function stopFrames() {
-  window.__frames.running = false;
-  return { frames: window.__frames.frames.slice(1), from: window.__frames.from };
-}
 
 function heatmapSteps() {
   const el = document.querySelector('[data-testid="grad-heatmap"]');

@@ -25,11 +25,11 @@
  *
  * Usage: node bench/graph-view.mjs [--runs N] [--blocks N] [--pan-ms MS] [--no-build] [--json FILE] [--help]
  */
-/* global document, window, requestAnimationFrame */
+/* global document, requestAnimationFrame */
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, cli, figure, fmtMs, installProbe, launchChromium, loadLine, machine, max, median, newPage, percentile, printFigures, readProbe, runBenchmark, startLathe, tempDir } from './lib.mjs';
+import { build, cli, figure, fmtMs, installProbe, launchChromium, loadLine, machine, max, median, newPage, percentile, printFigures, readProbe, runBenchmark, startFrames, startLathe, stopFrames, tempDir } from './lib.mjs';
 
 const args = cli(import.meta.url, { runs: { type: 'string', default: '3' }, blocks: { type: 'string', default: '1000' }, 'pan-ms': { type: 'string', default: '3000' } });
 const RUNS = Math.max(1, Number(args.runs) || 3);
@@ -120,24 +120,6 @@ function openGraph(path) {
       canvas: { x: canvas.x, y: canvas.y, w: canvas.width, h: canvas.height },
     };
   })();
-}
-
-/** In the page: record requestAnimationFrame deltas until stopped. */
-function startFrames() {
-  const frames = [];
-  let last = performance.now();
-  window.__frames = { frames, running: true, longTasksFrom: performance.now() };
-  const step = (t) => {
-    frames.push(t - last);
-    last = t;
-    if (window.__frames.running) requestAnimationFrame(step);
-  };
-  requestAnimationFrame(step);
-}
-
-function stopFrames() {
-  window.__frames.running = false;
-  return { frames: window.__frames.frames.slice(1), from: window.__frames.longTasksFrom };
 }
 
 /** Drag the canvas with the mouse for `ms`: long vertical strokes up and down, a little sideways. */

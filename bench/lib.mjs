@@ -646,3 +646,24 @@ export function loadLine() {
   const n = cpus().length;
   return `Machine: ${n} CPUs, load average ${one.toFixed(2)}${one > n ? ' (busy: other work is running, figures are noisy; compare with the peer of the same run)' : ''}.`;
 }
+
+/**
+ * In the page (pass to `page.evaluate`): record every requestAnimationFrame interval from now on, until
+ * `stopFrames`, which returns them (the first, partial one dropped) and when recording began.
+ */
+export function startFrames() {
+  const frames = [];
+  let last = performance.now();
+  window.__frames = { frames, running: true, from: performance.now() };
+  const step = (t) => {
+    frames.push(t - last);
+    last = t;
+    if (window.__frames.running) requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+}
+
+export function stopFrames() {
+  window.__frames.running = false;
+  return { frames: window.__frames.frames.slice(1), from: window.__frames.from };
+}

@@ -20,12 +20,11 @@
  *
  * Usage: node bench/load.mjs [--seconds N] [--no-build] [--json FILE] [--help]
  */
-/* global window, requestAnimationFrame */
+/* global window */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  REPO,
   build,
   cli,
   cmdlineOf,
@@ -43,11 +42,14 @@ import {
   percentile,
   printFigures,
   readProbe,
+  REPO,
   rssOf,
   runBenchmark,
   runCode,
+  startFrames,
   startLathe,
   startSession,
+  stopFrames,
   tempDir,
 } from './lib.mjs';
 
@@ -86,22 +88,6 @@ function countSocketBytes() {
   };
 }
 
-function startFrames() {
-  const frames = [];
-  let last = performance.now();
-  window.__frames = { frames, running: true, from: performance.now() };
-  const step = (t) => {
-    frames.push(t - last);
-    last = t;
-    if (window.__frames.running) requestAnimationFrame(step);
-  };
-  requestAnimationFrame(step);
-}
-
-function stopFrames() {
-  window.__frames.running = false;
-  return { frames: window.__frames.frames.slice(1), from: window.__frames.from };
-}
 
 /** Peak VmRSS per process of `root`'s tree, by role, polled every 250 ms until stop(). */
 function watchMemory(root) {
