@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { cleanInlineStyle, cleanStyleSheet, cssFetches, sanitizeHtml } from './sanitize';
+import { cleanCss, cssFetches, sanitizeHtml } from './sanitize';
 
 const HOSTILE = [
   '<script>alert(1)</script>',
@@ -72,8 +72,8 @@ describe('sanitizeHtml', () => {
 
 describe('CSS cleaning', () => {
   it('neutralises fixed and sticky positions and @import', () => {
-    expect(cleanInlineStyle('color: red; position : fixed; top: 0')).toBe('color: red; position: static; top: 0');
-    expect(cleanStyleSheet('@import "x.css"; .a{position:sticky}')).toBe(' .a{position: static}');
+    expect(cleanCss('color: red; position : fixed; top: 0')).toBe('color: red; position: static; top: 0');
+    expect(cleanCss('@import "x.css"; .a{position:sticky}')).toBe(' .a{position: static}');
   });
 });
 
@@ -100,16 +100,16 @@ describe('CSS that fetches', () => {
   });
 
   it('drops only the declarations that fetch, whatever the ; inside data: URLs and strings', () => {
-    expect(cleanInlineStyle('color: red; background: url(/x.png); width: 10px')).toBe('color: red; width: 10px');
-    expect(cleanInlineStyle('background: url(data:image/png;base64,AAAA); background-image: \\75rl(/x)')).toBe('background: url(data:image/png;base64,AAAA);');
-    expect(cleanInlineStyle('content: "a;b"; position: f\\69xed')).toBe('content: "a;b"; position: static');
-    expect(cleanInlineStyle('--p: fixed; position: var(--p)')).toBe('--p: fixed; position: static');
-    expect(cleanStyleSheet('.a { content: "/*" } .b { background: url(/x) } .c { content: "*/" }')).toBe('.a { content: "/*" } .b {} .c { content: "*/" }');
-    expect(cleanStyleSheet('@media screen { .a { color: red; background: url(/x) } } @font-face { font-family: f; src: url(/f.woff) }')).toBe(
+    expect(cleanCss('color: red; background: url(/x.png); width: 10px')).toBe('color: red; width: 10px');
+    expect(cleanCss('background: url(data:image/png;base64,AAAA); background-image: \\75rl(/x)')).toBe('background: url(data:image/png;base64,AAAA);');
+    expect(cleanCss('content: "a;b"; position: f\\69xed')).toBe('content: "a;b"; position: static');
+    expect(cleanCss('--p: fixed; position: var(--p)')).toBe('--p: fixed; position: static');
+    expect(cleanCss('.a { content: "/*" } .b { background: url(/x) } .c { content: "*/" }')).toBe('.a { content: "/*" } .b {} .c { content: "*/" }');
+    expect(cleanCss('@media screen { .a { color: red; background: url(/x) } } @font-face { font-family: f; src: url(/f.woff) }')).toBe(
       '@media screen { .a { color: red;} } @font-face { font-family: f;}',
     );
     // Cut where the browser would not cut (an unclosed string): nothing that fetches is left, at worst nothing.
-    expect(cssFetches(cleanStyleSheet('.a { content: "x\\"; background: url(/x) }'))).toBe(false);
+    expect(cssFetches(cleanCss('.a { content: "x\\"; background: url(/x) }'))).toBe(false);
   });
 
   it('removes SVG presentation attributes that reference other documents, and keeps in-document ones', () => {

@@ -131,8 +131,9 @@ function cleanDeclaration(text: string): string {
  * CSS made harmless piece by piece: declarations and at-statements that could fetch are dropped (with
  * their `;`), positions that could leave the box are neutralised; rule preludes (before `{`) are kept.
  * Whatever still could fetch afterwards (the pieces were cut differently than the browser would) drops it all.
+ * For style attributes and <style> sheets alike.
  */
-function cleanCss(css: string): string {
+export function cleanCss(css: string): string {
   let out = '';
   for (const { text, end } of cssPieces(css)) {
     if (end === '{') {
@@ -145,29 +146,19 @@ function cleanCss(css: string): string {
   return cssFetches(out) ? '' : out;
 }
 
-/** A style attribute's declarations, without any that could fetch, and with positions that could leave the output's box neutralised. */
-export function cleanInlineStyle(css: string): string {
-  return cleanCss(css);
-}
-
-/** A <style> element's text: nothing that fetches (@import, url()…), no fixed or sticky positions. */
-export function cleanStyleSheet(css: string): string {
-  return cleanCss(css);
-}
-
 /** SVG presentation attributes that take a url() (an external document's paint server, filter, mask…). */
 const CSS_URL_ATTRS = new Set(['fill', 'stroke', 'filter', 'mask', 'clip-path', 'marker', 'marker-start', 'marker-mid', 'marker-end', 'cursor']);
 
 const purify = DOMPurify(window);
 
 purify.addHook('uponSanitizeElement', (node, data) => {
-  if (data.tagName === 'style' && node.textContent) node.textContent = cleanStyleSheet(node.textContent);
+  if (data.tagName === 'style' && node.textContent) node.textContent = cleanCss(node.textContent);
 });
 
 purify.addHook('uponSanitizeAttribute', (node, data) => {
   const name = data.attrName;
   if (name === 'style') {
-    data.attrValue = cleanInlineStyle(data.attrValue);
+    data.attrValue = cleanCss(data.attrValue);
     return;
   }
   if (CSS_URL_ATTRS.has(name)) {
